@@ -1,0 +1,463 @@
+//! Tolerant, streaming reader of a persisted pool state.
+//!
+//! The text is parsed in one pass with serde visitors instead of through a `serde_json::Value` of the whole
+//! document: every session is checked field by field while it streams past, so one bad session costs only
+//! itself, and only the parts kept (the cookie jar and userData) are materialized.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use super::date::{parse_date, time_clip};
+use super::{LoadedState, PersistedSession, SessionProblem, StateError};
+
+/// Parses a state document; see [`crate::state::parse_state`].
+pub(super) fn parse(text: &str) -> Result<LoadedState, StateError> {
+    // A UTF-8 byte order mark is not JSON, but editors add it; dropping it costs nothing.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(StateError::Syntax("the file is empty".to_owned()));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    // Pool states nest a few levels only; the default recursion limit (128) stays on so a hostile file cannot
+    // overflow the stack.
+    let outcome = de.deserialize_any(TopVisitor).map_err(|e| StateError::Syntax(e.to_string()))?;
+    de.end().map_err(|e| StateError::Syntax(e.to_string()))?;
+    match outcome {
+        TopOutcome::Sessions(entries) => Ok(collect(entries)),
+        TopOutcome::WrongShape(message) => Err(StateError::WrongShape(message)),
+    }
+}
+
+fn collect(entries: Vec<Entry>) -> LoadedState {
+    let mut sessions = Vec::with_capacity(entries.len());
+    let mut problems = Vec::new();
+    let mut seen: HashSet<String> = HashSet::with_capacity(entries.len());
+    for (index, entry) in entries.into_iter().enumerate() {
+        match entry {
+            Entry::Good(session) => {
+                if seen.contains(&session.id) {
+                    problems.push(SessionProblem {
+                        index,
+                        id: Some(session.id),
+                        reason: "duplicate id, an earlier session with this id was kept".to_owned(),
+                    });
+                } else {
+                    seen.insert(session.id.clone());
+                    sessions.push(session);
+                }
+            }
+            Entry::Bad { id, reasons } => problems.push(SessionProblem { index, id, reason: reasons.join("; ") }),
+        }
+    }
+    LoadedState { sessions, problems }
+}
+
+enum TopOutcome {
+    Sessions(Vec<Entry>),
+    WrongShape(String),
+}
+
+/// Drains whatever a visitor was handed but does not want, so the parser stays in step; shape problems are
+/// reported as values, and only real syntax errors abort the parse.
+fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+/// Names a JSON value's kind in messages the way a JS user would (`typeof`-like, with `null` and `array`).
+macro_rules! shape_visitor_scalars {
+    ($outcome:expr) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($outcome("a boolean"))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($outcome("a number"))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($outcome("a number"))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($outcome("a number"))
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($outcome("a string"))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($outcome("null"))
+        }
+    };
+}
+
+struct TopVisitor;
+
+fn top_wrong(kind: &str) -> TopOutcome {
+    TopOutcome::WrongShape(format!("expected an object with a \"sessions\" array at the top level, found {kind}"))
+}
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = TopOutcome;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a session pool state object")
+    }
+
+    shape_visitor_scalars!(top_wrong);
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        drain_seq(seq)?;
+        Ok(top_wrong("an array"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // JSON.parse keeps the last of duplicate keys, so a later "sessions" replaces an earlier one.
+        let mut sessions: Option<Result<Vec<Entry>, &'static str>> = None;
+        while let Some(key) = map.next_key::<TopKey>()? {
+            match key {
+                TopKey::Sessions => sessions = Some(map.next_value_seed(SessionsSeed)?),
+                TopKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(match sessions {
+            Some(Ok(entries)) => TopOutcome::Sessions(entries),
+            Some(Err(kind)) => TopOutcome::WrongShape(format!("\"sessions\" must be an array, found {kind}")),
+            None => TopOutcome::WrongShape("the object has no \"sessions\" array".to_owned()),
+        })
+    }
+}
+
+enum TopKey {
+    Sessions,
+    Other,
+}
+
+impl<'de> de::Deserialize<'de> for TopKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = TopKey;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<TopKey, E> {
+                Ok(if key == "sessions" { TopKey::Sessions } else { TopKey::Other })
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+struct SessionsSeed;
+
+fn sessions_wrong(kind: &'static str) -> Result<Vec<Entry>, &'static str> {
+    Err(kind)
+}
+
+impl<'de> DeserializeSeed<'de> for SessionsSeed {
+    type Value = Result<Vec<Entry>, &'static str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SessionsSeed {
+    type Value = Result<Vec<Entry>, &'static str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of sessions")
+    }
+
+    shape_visitor_scalars!(sessions_wrong);
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        drain_map(map)?;
+        Ok(Err("an object"))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+        while let Some(entry) = seq.next_element_seed(EntrySeed)? {
+            entries.push(entry);
+        }
+        Ok(Ok(entries))
+    }
+}
+
+enum Entry {
+    Good(PersistedSession),
+    Bad { id: Option<String>, reasons: Vec<String> },
+}
+
+struct EntrySeed;
+
+fn entry_wrong(kind: &'static str) -> Entry {
+    Entry::Bad { id: None, reasons: vec![format!("expected a session object, found {kind}")] }
+}
+
+impl<'de> DeserializeSeed<'de> for EntrySeed {
+    type Value = Entry;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Entry, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+/// A field value taken as whatever JSON type it has, so a wrong type becomes a problem, not a parse error.
+enum Loose {
+    Str(String),
+    Num(f64),
+    Other(&'static str),
+}
+
+impl<'de> de::Deserialize<'de> for Loose {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LooseVisitor;
+        impl<'de> Visitor<'de> for LooseVisitor {
+            type Value = Loose;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Loose, E> {
+                Ok(Loose::Other("a boolean"))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Loose, E> {
+                Ok(Loose::Num(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Loose, E> {
+                Ok(Loose::Num(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Loose, E> {
+                Ok(Loose::Num(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Loose, E> {
+                Ok(Loose::Str(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Loose, E> {
+                Ok(Loose::Str(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Loose, E> {
+                Ok(Loose::Other("null"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Loose, A::Error> {
+                drain_seq(seq)?;
+                Ok(Loose::Other("an array"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Loose, A::Error> {
+                drain_map(map)?;
+                Ok(Loose::Other("an object"))
+            }
+        }
+        deserializer.deserialize_any(LooseVisitor)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Field {
+    Id,
+    CookieJar,
+    UserData,
+    MaxErrorScore,
+    ErrorScoreDecrement,
+    ExpiresAt,
+    CreatedAt,
+    UsageCount,
+    MaxUsageCount,
+    ErrorScore,
+    Other,
+}
+
+impl<'de> de::Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldVisitor;
+        impl Visitor<'_> for FieldVisitor {
+            type Value = Field;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a session field name")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Field, E> {
+                Ok(match key {
+                    "id" => Field::Id,
+                    "cookieJar" => Field::CookieJar,
+                    "userData" => Field::UserData,
+                    "maxErrorScore" => Field::MaxErrorScore,
+                    "errorScoreDecrement" => Field::ErrorScoreDecrement,
+                    "expiresAt" => Field::ExpiresAt,
+                    "createdAt" => Field::CreatedAt,
+                    "usageCount" => Field::UsageCount,
+                    "maxUsageCount" => Field::MaxUsageCount,
+                    "errorScore" => Field::ErrorScore,
+                    _ => Field::Other,
+                })
+            }
+        }
+        deserializer.deserialize_identifier(FieldVisitor)
+    }
+}
+
+impl<'de> Visitor<'de> for EntrySeed {
+    type Value = Entry;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a session object")
+    }
+
+    shape_visitor_scalars!(entry_wrong);
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Entry, A::Error> {
+        drain_seq(seq)?;
+        Ok(entry_wrong("an array"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entry, A::Error> {
+        let mut id = None;
+        let mut cookie_jar = None;
+        let mut user_data = None;
+        let mut numbers: [Option<Loose>; 5] = [None, None, None, None, None];
+        let mut expires_at = None;
+        let mut created_at = None;
+        // Later duplicates overwrite earlier ones, as JSON.parse does.
+        while let Some(field) = map.next_key::<Field>()? {
+            match field {
+                Field::Id => id = Some(map.next_value::<Loose>()?),
+                Field::CookieJar => cookie_jar = Some(map.next_value::<Value>()?),
+                Field::UserData => user_data = Some(map.next_value::<Value>()?),
+                Field::MaxErrorScore => numbers[0] = Some(map.next_value::<Loose>()?),
+                Field::ErrorScoreDecrement => numbers[1] = Some(map.next_value::<Loose>()?),
+                Field::UsageCount => numbers[2] = Some(map.next_value::<Loose>()?),
+                Field::MaxUsageCount => numbers[3] = Some(map.next_value::<Loose>()?),
+                Field::ErrorScore => numbers[4] = Some(map.next_value::<Loose>()?),
+                Field::ExpiresAt => expires_at = Some(map.next_value::<Loose>()?),
+                Field::CreatedAt => created_at = Some(map.next_value::<Loose>()?),
+                Field::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(validate(id, cookie_jar, user_data, numbers, expires_at, created_at))
+    }
+}
+
+const NUMBER_FIELDS: [&str; 5] = ["maxErrorScore", "errorScoreDecrement", "usageCount", "maxUsageCount", "errorScore"];
+
+fn loose_kind(value: &Loose) -> &'static str {
+    match value {
+        Loose::Str(_) => "a string",
+        Loose::Num(_) => "a number",
+        Loose::Other(kind) => kind,
+    }
+}
+
+fn value_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn date_field(name: &str, value: Option<Loose>, reasons: &mut Vec<String>) -> f64 {
+    // Crawlee restores with `new Date(value)`, which takes epoch milliseconds as well as strings.
+    let parsed = match &value {
+        Some(Loose::Str(text)) => parse_date(text),
+        Some(Loose::Num(ms)) => time_clip(*ms),
+        _ => None,
+    };
+    match (parsed, value) {
+        (Some(ms), _) => return ms,
+        (None, None) => reasons.push(format!("\"{name}\" is missing")),
+        (None, Some(Loose::Str(text))) => {
+            let shown: String = text.chars().take(40).collect();
+            reasons.push(format!("\"{name}\" is not a valid date: {shown:?}"));
+        }
+        (None, Some(Loose::Num(ms))) => reasons.push(format!("\"{name}\" is out of the Date range: {ms}")),
+        (None, Some(other)) => reasons.push(format!("\"{name}\" must be a date string, found {}", loose_kind(&other))),
+    }
+    f64::NAN
+}
+
+fn validate(
+    id: Option<Loose>,
+    cookie_jar: Option<Value>,
+    user_data: Option<Value>,
+    numbers: [Option<Loose>; 5],
+    expires_at: Option<Loose>,
+    created_at: Option<Loose>,
+) -> Entry {
+    let mut reasons = Vec::new();
+    let id = match id {
+        Some(Loose::Str(text)) if !text.is_empty() => Some(text),
+        Some(Loose::Str(_)) => {
+            reasons.push("\"id\" is an empty string".to_owned());
+            None
+        }
+        Some(other) => {
+            reasons.push(format!("\"id\" must be a string, found {}", loose_kind(&other)));
+            None
+        }
+        None => {
+            reasons.push("\"id\" is missing".to_owned());
+            None
+        }
+    };
+    let cookie_jar = match cookie_jar {
+        Some(jar @ Value::Object(_)) => jar,
+        Some(other) => {
+            reasons.push(format!("\"cookieJar\" must be an object, found {}", value_kind(&other)));
+            Value::Null
+        }
+        None => {
+            reasons.push("\"cookieJar\" is missing".to_owned());
+            Value::Null
+        }
+    };
+    // Crawlee's Session defaults a missing userData to {}, so its absence alone does not lose the session.
+    let user_data = match user_data {
+        None => Value::Object(serde_json::Map::new()),
+        Some(data @ (Value::Object(_) | Value::Array(_))) => data,
+        Some(other) => {
+            reasons.push(format!("\"userData\" must be an object, found {}", value_kind(&other)));
+            Value::Null
+        }
+    };
+    let mut values = [0.0f64; 5];
+    for ((slot, value), name) in values.iter_mut().zip(numbers).zip(NUMBER_FIELDS) {
+        match value {
+            Some(Loose::Num(n)) if n.is_finite() => *slot = n,
+            Some(other) => reasons.push(format!("\"{name}\" must be a finite number, found {}", loose_kind(&other))),
+            None => reasons.push(format!("\"{name}\" is missing")),
+        }
+    }
+    let expires_at = date_field("expiresAt", expires_at, &mut reasons);
+    let created_at = date_field("createdAt", created_at, &mut reasons);
+    match id {
+        Some(id) if reasons.is_empty() => {
+            let [max_error_score, error_score_decrement, usage_count, max_usage_count, error_score] = values;
+            Entry::Good(PersistedSession {
+                id,
+                cookie_jar,
+                user_data,
+                max_error_score,
+                error_score_decrement,
+                expires_at,
+                created_at,
+                usage_count,
+                max_usage_count,
+                error_score,
+            })
+        }
+        id => Entry::Bad { id, reasons },
+    }
+}

@@ -1,0 +1,218 @@
+/* Hand-written part of the typings: the JS-side members of SessionPool and Session and the option shapes.
+   `napi build` prepends it to the generated declarations of the native classes (interface merging). */
+import { EventEmitter } from 'node:events'
+
+/** Options of `new Session(options)`; Crawlee's `SessionOptions`. */
+export interface SessionOptions {
+  /** The pool (any EventEmitter) on which `sessionRetired` is emitted. */
+  sessionPool?: EventEmitter
+  /** Session id, used as the proxy session name. @default `session_` + 10 random characters */
+  id?: string
+  /** A tough-cookie `CookieJar`, our `CookieJar`, or tough-cookie's serialized jar. */
+  cookieJar?: object
+  /** Seconds until the session expires. @default 3000 */
+  maxAgeSecs?: number
+  /** Custom data kept with the session and persisted with it. @default {} */
+  userData?: Record<string, any>
+  /** Error score at which the session counts as blocked. @default 3 */
+  maxErrorScore?: number
+  /** How much a good mark heals the error score. @default 0.5 */
+  errorScoreDecrement?: number
+  createdAt?: Date
+  expiresAt?: Date
+  /** @default 0 */
+  usageCount?: number
+  /** @default 0 */
+  errorScore?: number
+  /** Apify SDK 0.18 name of `errorScore`. */
+  errorCount?: number
+  /** Uses before the session is retired. @default 50 */
+  maxUsageCount?: number
+  log?: object
+}
+
+/** What `session.getState()` returns and the pool persists for each session. */
+export interface SessionState {
+  id: string
+  cookieJar: Record<string, any>
+  userData: Record<string, any>
+  maxErrorScore: number
+  errorScoreDecrement: number
+  expiresAt: string
+  createdAt: string
+  usageCount: number
+  maxUsageCount: number
+  errorScore: number
+}
+
+/** What `sessionPool.getState()` returns and the pool persists. */
+export interface SessionPoolState {
+  usableSessionsCount: number
+  retiredSessionsCount: number
+  sessions: SessionState[]
+}
+
+/** Makes the pool's sessions; may return a Promise. */
+export type CreateSessionFunction = (
+  sessionPool: SessionPool,
+  options?: { sessionOptions?: SessionOptions },
+) => Session | Promise<Session>
+
+/** Any key-value store with async `getValue`/`setValue`, such as Crawlee's `KeyValueStore`. */
+export interface KeyValueStoreLike {
+  getValue(key: string): Promise<unknown>
+  setValue(key: string, value: unknown): Promise<unknown>
+}
+
+/** Options of `new SessionPool(options)` and `SessionPool.open(options)`. */
+export interface SessionPoolOptions {
+  /** @default 1000 */
+  maxPoolSize?: number
+  persistStateKeyValueStoreId?: string
+  /** @default 'SDK_SESSION_POOL_STATE' */
+  persistStateKey?: string
+  createSessionFunction?: CreateSessionFunction
+  sessionOptions?: SessionOptions
+  /** @default [401, 403, 429] */
+  blockedStatusCodes?: number[]
+  log?: object
+  persistenceOptions?: { enable?: boolean }
+  keyValueStore?: KeyValueStoreLike
+  /** An emitter whose `'persistState'` events make the pool persist (e.g. Crawlee's event manager). */
+  events?: EventEmitter
+  /** @default 60000 (or CRAWLEE_PERSIST_STATE_INTERVAL_MILLIS) */
+  persistStateIntervalMillis?: number
+}
+
+export interface Session {
+  /** Session id, used as the proxy session name. */
+  readonly id: string
+  /** Seconds the session lives after creation. */
+  readonly maxAgeSecs: number
+  /** The user's data; mutate it in place. */
+  userData: Record<string, any>
+  /** The emitter `sessionRetired` is emitted on. */
+  sessionPool?: EventEmitter
+}
+
+export interface SessionPool extends EventEmitter {
+  /** Loads the persisted state and starts persistence; `SessionPool.open()` calls it. */
+  initialize(): Promise<void>
+  /** A usable session: a new one while the pool has room, else a random usable one. */
+  getSession(): Promise<Session>
+  /** The usable session with this id, or undefined. */
+  getSession(sessionId: string): Promise<Session | undefined>
+  /** Adds a session (or creates one from options); may exceed `maxPoolSize`. */
+  addSession(options?: SessionOptions | Session): Promise<void>
+  getState(): SessionPoolState
+  persistState(options?: { enable?: boolean }): Promise<void>
+  resetStore(options?: { enable?: boolean }): Promise<void>
+  teardown(options?: { persistState?: boolean }): Promise<void>
+}
+
+export declare namespace SessionPool {
+  /** Opens and initializes a pool. */
+  function open(options?: SessionPoolOptions): Promise<SessionPool>
+}
+
+/** Apify SDK 0.x/2.x name of `SessionPool.open(options)`. */
+export declare function openSessionPool(options?: SessionPoolOptions): Promise<SessionPool>
+
+/** Status codes that retire a session by default: `[401, 403, 429]`. */
+export declare const BLOCKED_STATUS_CODES: number[]
+
+/**
+ * Which binding artifact the generated loader actually loaded: `'native'` for
+ * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
+ * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
+ * can point the loader at a WASI artifact this package does not build itself.
+ */
+export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * A user-like identity with its own cookies, error score, usage count and expiry, handed out by a
+ * `SessionPool`. Drop-in for Crawlee's `Session`.
+ */
+export declare class Session {
+  /**
+   * Creates a session. Options, all optional: `sessionPool` (the EventEmitter `sessionRetired` is emitted
+   * on), `id`, `maxAgeSecs` (3000), `userData` ({}), `maxErrorScore` (3), `errorScoreDecrement` (0.5),
+   * `createdAt` and `expiresAt` (Dates), `usageCount` (0), `errorScore` (0; `errorCount` is its 0.18 name),
+   * `maxUsageCount` (50), `cookieJar`, `log`.
+   */
+  constructor(options?: SessionOptions)
+  /** How many times the session was marked bad, minus the healing of good marks; never below 0. */
+  get errorScore(): number
+  /** How many times the session was used (marked good, bad or retired). */
+  get usageCount(): number
+  /**
+   * The error score at which the session counts as blocked.
+   * @default 3
+   */
+  get maxErrorScore(): number
+  /**
+   * How much a good mark lowers the error score.
+   * @default 0.5
+   */
+  get errorScoreDecrement(): number
+  /** When the session expires (a new Date on every read). */
+  get expiresAt(): Date
+  /** When the session was created (a new Date on every read). */
+  get createdAt(): Date
+  /**
+   * How many uses the session gets before it is retired.
+   * @default 50
+   */
+  get maxUsageCount(): number
+  /** Whether the error score reached `maxErrorScore`. */
+  isBlocked(): boolean
+  /** Whether `expiresAt` has passed. */
+  isExpired(): boolean
+  /** Whether the usage count reached `maxUsageCount`. */
+  isMaxUsageCountReached(): boolean
+  /** Whether the session can be used: not blocked, not expired, not used up, not retired. */
+  isUsable(): boolean
+  /**
+   * Records a successful use: one more use, the error score lowered by `errorScoreDecrement`. Retires the
+   * session if it is no longer usable.
+   */
+  markGood(this: this): void
+  /** Records a failed use: one more use and one more error. Retires the session if it is no longer usable. */
+  markBad(this: this): void
+  /** Retires the session for good and emits `sessionRetired` on its pool (once per session). */
+  retire(this: this): void
+  /**
+   * Retires the session when `statusCode` is one of the pool's `blockedStatusCodes` (default
+   * 401, 403, 429) or of `additionalBlockedStatusCodes`. Returns whether the code is a blocked one.
+   */
+  retireOnBlockedStatusCodes(this: this, statusCode: unknown, additionalBlockedStatusCodes?: unknown | undefined | null): boolean
+  /** Apify SDK 0.18 name of `retireOnBlockedStatusCodes`. */
+  checkStatus(this: this, statusCode: unknown, additionalBlockedStatusCodes?: unknown | undefined | null): boolean
+  /** The session's state as Crawlee persists it: dates as ISO strings, `userData` as the live object. */
+  getState(this: this): SessionState
+}
+export type JsSession = Session
+
+/**
+ * Handles the rotation, creation and persistence of sessions. Drop-in for Crawlee's `SessionPool`; an
+ * `EventEmitter` that emits `sessionRetired`.
+ */
+export declare class SessionPool {
+  /** Creates a pool; call `initialize()` (or use `SessionPool.open()`) before using it. */
+  constructor(options?: SessionPoolOptions)
+  /** Number of usable sessions in the pool. */
+  get usableSessionsCount(): number
+  /** Number of unusable sessions (retired, blocked, expired or used up) still held by the pool. */
+  get retiredSessionsCount(): number
+  /**
+   * Maximum number of sessions the pool creates on its own.
+   * @default 1000
+   */
+  get maxPoolSize(): number
+  /** The status codes that retire a session in `retireOnBlockedStatusCodes`. */
+  get blockedStatusCodes(): Array<number>
+}
+export type JsSessionPool = SessionPool
+
+/** Name of the event a pool emits, with the `Session` as argument, when one of its sessions retires. */
+export declare const EVENT_SESSION_RETIRED: string

@@ -1,0 +1,67 @@
+//! Reads JS option objects into the core's `OptionValue`s, one property at a time.
+
+use napi::bindgen_prelude::*;
+use napi::{JsDate, JsValue, ValueType};
+use session_pool_core::options::{OptionError, OptionValue};
+
+/// What a JS value is, reduced to what option validation needs.
+pub(crate) fn option_value(v: &Unknown) -> Result<OptionValue> {
+    Ok(match v.get_type()? {
+        ValueType::Undefined => OptionValue::Undefined,
+        ValueType::Null => OptionValue::Null,
+        ValueType::Boolean => OptionValue::Boolean(unsafe { v.cast::<bool>() }?),
+        ValueType::Number => OptionValue::Number(unsafe { v.cast::<f64>() }?),
+        ValueType::String => OptionValue::String(unsafe { v.cast::<String>() }?),
+        ValueType::Function => OptionValue::Function,
+        ValueType::Symbol => OptionValue::Symbol,
+        ValueType::BigInt => OptionValue::BigInt,
+        ValueType::Object => {
+            if v.is_date()? {
+                let d: JsDate = unsafe { v.cast() }?;
+                OptionValue::Date(d.value_of()?)
+            } else if v.is_array()? {
+                OptionValue::Array
+            } else {
+                OptionValue::Object
+            }
+        }
+        _ => OptionValue::Object,
+    })
+}
+
+/// The options argument of a constructor or method: an object, or `undefined` for "no options".
+pub(crate) fn options_object<'e>(what: &str, v: Option<Unknown<'e>>) -> Result<std::result::Result<Option<Object<'e>>, OptionError>> {
+    let Some(v) = v else { return Ok(Ok(None)) };
+    match option_value(&v)? {
+        OptionValue::Undefined => Ok(Ok(None)),
+        OptionValue::Object => Ok(Ok(Some(unsafe { v.cast::<Object>() }?))),
+        other => Ok(Err(OptionError(format!(
+            "Expected `{what}` to be of type `object` but received type `{}`",
+            other.type_name()
+        )))),
+    }
+}
+
+/// One property of an options object, as an `OptionValue`.
+pub(crate) fn get_option(obj: &Object, name: &str) -> Result<OptionValue> {
+    let v: Unknown = obj.get_named_property(name)?;
+    option_value(&v)
+}
+
+/// The own enumerable property names, to reject the ones nobody knows.
+pub(crate) fn own_names(obj: &Object) -> Result<Vec<String>> {
+    Object::keys(obj)
+}
+
+/// The numbers of a JS array, or a `TypeError` naming the bad item.
+pub(crate) fn number_list(object: &str, name: &str, v: &Unknown) -> Result<std::result::Result<Vec<f64>, OptionError>> {
+    let arr: Array = unsafe { v.cast() }?;
+    let mut items = Vec::with_capacity(arr.len() as usize);
+    for i in 0..arr.len() {
+        items.push(match arr.get::<Unknown>(i)? {
+            Some(item) => option_value(&item)?,
+            None => OptionValue::Undefined,
+        });
+    }
+    Ok(session_pool_core::options::status_codes(object, name, &items))
+}

@@ -1,0 +1,343 @@
+//! `Session`: one user-like identity. The state and rules live in the core; this file converts arguments,
+//! keeps the JS-owned fields (`userData`, `sessionPool`) on the JS object, and emits `sessionRetired`.
+
+use napi::bindgen_prelude::*;
+use napi::{JsDate, ValueType};
+use napi_derive::napi;
+use session_pool_core::options::{self, OptionValue, BLOCKED_STATUS_CODES, EVENT_SESSION_RETIRED};
+use session_pool_core::session::{SessionCell, SessionCore, SessionParams, SESSION_OPTION_NAMES};
+
+use crate::error::{option_error, type_error};
+use crate::js_options::{get_option, number_list, option_value, options_object, own_names};
+use crate::now_ms;
+
+/// A user-like identity with its own cookies, error score, usage count and expiry, handed out by a
+/// `SessionPool`. Drop-in for Crawlee's `Session`.
+#[napi(js_name = "Session")]
+pub struct JsSession {
+    pub(crate) core: SessionCell,
+}
+
+/// Sets the fields Crawlee exposes as plain properties, so reading them costs no native call and `userData`
+/// stays the very object the user mutates in place.
+pub(crate) fn install_js_fields(
+    this: &mut Object,
+    core: &SessionCore,
+    user_data: Option<Object>,
+    session_pool: Option<Object>,
+    env: &Env,
+) -> Result<()> {
+    this.set_named_property("id", core.id())?;
+    this.set_named_property("maxAgeSecs", core.max_age_secs())?;
+    match user_data {
+        Some(ud) => this.set_named_property("userData", ud)?,
+        None => this.set_named_property("userData", Object::new(env)?)?,
+    }
+    if let Some(pool) = session_pool {
+        this.set_named_property("sessionPool", pool)?;
+    }
+    Ok(())
+}
+
+/// Calls `this.sessionPool.emit('sessionRetired', this)` when the session has a pool (any EventEmitter).
+pub(crate) fn emit_retired(this: &Object) -> Result<()> {
+    let pool: Unknown = this.get_named_property("sessionPool")?;
+    if pool.get_type()? != ValueType::Object {
+        return Ok(());
+    }
+    let pool: Object = unsafe { pool.cast() }?;
+    let emit: Unknown = pool.get_named_property("emit")?;
+    if emit.get_type()? != ValueType::Function {
+        return Ok(());
+    }
+    let emit: Function<FnArgs<(&str, Object)>, Unknown> = unsafe { emit.cast() }?;
+    emit.apply(pool, (EVENT_SESSION_RETIRED, *this).into())?;
+    Ok(())
+}
+
+#[napi]
+impl JsSession {
+    /// Creates a session. Options, all optional: `sessionPool` (the EventEmitter `sessionRetired` is emitted
+    /// on), `id`, `maxAgeSecs` (3000), `userData` ({}), `maxErrorScore` (3), `errorScoreDecrement` (0.5),
+    /// `createdAt` and `expiresAt` (Dates), `usageCount` (0), `errorScore` (0; `errorCount` is its 0.18 name),
+    /// `maxUsageCount` (50), `cookieJar`, `log`.
+    #[napi(constructor, ts_args_type = "options?: SessionOptions")]
+    pub fn new(env: Env, mut this: This, options: Option<Unknown>) -> Result<Self> {
+        let opts = options_object("options", options)?.map_err(|e| option_error(&env, e))?;
+        let (params, user_data, session_pool) = match &opts {
+            None => (SessionParams::default(), None, None),
+            Some(o) => {
+                let names = own_names(o)?;
+                options::check_known_names("options", names.iter().map(String::as_str), SESSION_OPTION_NAMES)
+                    .map_err(|e| option_error(&env, e))?;
+                let mut values: Vec<(&str, OptionValue)> = Vec::with_capacity(names.len());
+                for name in SESSION_OPTION_NAMES {
+                    if names.iter().any(|n| n == name) {
+                        values.push((name, get_option(o, name)?));
+                    }
+                }
+                let get = |name: &str| {
+                    values.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or(OptionValue::Undefined)
+                };
+                let params = SessionParams::from_options(&get).map_err(|e| option_error(&env, e))?;
+                for name in ["cookieJar", "log"] {
+                    options::optional_object("options", name, &get(name)).map_err(|e| option_error(&env, e))?;
+                }
+                let user_data = match get("userData") {
+                    OptionValue::Undefined => None,
+                    OptionValue::Object | OptionValue::Array => Some(o.get_named_property::<Object>("userData")?),
+                    other => {
+                        return Err(type_error(
+                            &env,
+                            &format!(
+                                "Expected property `userData` to be of type `object` but received type `{}` in object `options`",
+                                other.type_name()
+                            ),
+                        ))
+                    }
+                };
+                let session_pool = match get("sessionPool") {
+                    OptionValue::Undefined => None,
+                    OptionValue::Object => {
+                        let pool: Object = o.get_named_property("sessionPool")?;
+                        let emit: Unknown = pool.get_named_property("emit")?;
+                        if emit.get_type()? != ValueType::Function {
+                            return Err(type_error(
+                                &env,
+                                "Expected property `sessionPool` to be an EventEmitter (an object with an `emit` method) in object `options`",
+                            ));
+                        }
+                        Some(pool)
+                    }
+                    other => {
+                        return Err(type_error(
+                            &env,
+                            &format!(
+                                "Expected property `sessionPool` to be of type `EventEmitter` but received type `{}` in object `options`",
+                                other.type_name()
+                            ),
+                        ))
+                    }
+                };
+                (params, user_data, session_pool)
+            }
+        };
+        let core = SessionCore::new(params, now_ms());
+        install_js_fields(&mut this, &core, user_data, session_pool, &env)?;
+        Ok(JsSession { core: core.into_cell() })
+    }
+
+    /// How many times the session was marked bad, minus the healing of good marks; never below 0.
+    #[napi(getter)]
+    pub fn error_score(&self) -> f64 {
+        self.core.borrow().error_score()
+    }
+
+    /// How many times the session was used (marked good, bad or retired).
+    #[napi(getter)]
+    pub fn usage_count(&self) -> f64 {
+        self.core.borrow().usage_count()
+    }
+
+    /// The error score at which the session counts as blocked.
+    /// @default 3
+    #[napi(getter)]
+    pub fn max_error_score(&self) -> f64 {
+        self.core.borrow().max_error_score()
+    }
+
+    /// How much a good mark lowers the error score.
+    /// @default 0.5
+    #[napi(getter)]
+    pub fn error_score_decrement(&self) -> f64 {
+        self.core.borrow().error_score_decrement()
+    }
+
+    /// When the session expires (a new Date on every read).
+    #[napi(getter)]
+    pub fn expires_at<'e>(&self, env: &'e Env) -> Result<JsDate<'e>> {
+        env.create_date(self.core.borrow().expires_at())
+    }
+
+    /// When the session was created (a new Date on every read).
+    #[napi(getter)]
+    pub fn created_at<'e>(&self, env: &'e Env) -> Result<JsDate<'e>> {
+        env.create_date(self.core.borrow().created_at())
+    }
+
+    /// How many uses the session gets before it is retired.
+    /// @default 50
+    #[napi(getter)]
+    pub fn max_usage_count(&self) -> f64 {
+        self.core.borrow().max_usage_count()
+    }
+
+    /// Whether the error score reached `maxErrorScore`.
+    #[napi]
+    pub fn is_blocked(&self) -> bool {
+        self.core.borrow().is_blocked()
+    }
+
+    /// Whether `expiresAt` has passed.
+    #[napi]
+    pub fn is_expired(&self) -> bool {
+        self.core.borrow().is_expired(now_ms())
+    }
+
+    /// Whether the usage count reached `maxUsageCount`.
+    #[napi]
+    pub fn is_max_usage_count_reached(&self) -> bool {
+        self.core.borrow().is_max_usage_count_reached()
+    }
+
+    /// Whether the session can be used: not blocked, not expired, not used up, not retired.
+    #[napi]
+    pub fn is_usable(&self) -> bool {
+        self.core.borrow().is_usable(now_ms())
+    }
+
+    /// Records a successful use: one more use, the error score lowered by `errorScoreDecrement`. Retires the
+    /// session if it is no longer usable.
+    #[napi]
+    pub fn mark_good(&self, this: This) -> Result<()> {
+        let retired = self.core.borrow_mut().mark_good(now_ms());
+        if retired {
+            emit_retired(&this)?;
+        }
+        Ok(())
+    }
+
+    /// Records a failed use: one more use and one more error. Retires the session if it is no longer usable.
+    #[napi]
+    pub fn mark_bad(&self, this: This) -> Result<()> {
+        let retired = self.core.borrow_mut().mark_bad(now_ms());
+        if retired {
+            emit_retired(&this)?;
+        }
+        Ok(())
+    }
+
+    /// Retires the session for good and emits `sessionRetired` on its pool (once per session).
+    #[napi]
+    pub fn retire(&self, this: This) -> Result<()> {
+        let retired = self.core.borrow_mut().retire();
+        if retired {
+            emit_retired(&this)?;
+        }
+        Ok(())
+    }
+
+    /// Retires the session when `statusCode` is one of the pool's `blockedStatusCodes` (default
+    /// 401, 403, 429) or of `additionalBlockedStatusCodes`. Returns whether the code is a blocked one.
+    #[napi(ts_args_type = "statusCode: number, additionalBlockedStatusCodes?: number[]")]
+    pub fn retire_on_blocked_status_codes(
+        &self,
+        env: Env,
+        this: This,
+        status_code: Unknown,
+        additional_blocked_status_codes: Option<Unknown>,
+    ) -> Result<bool> {
+        self.retire_on_codes(&env, &this, status_code, additional_blocked_status_codes, "retireOnBlockedStatusCodes")
+    }
+
+    /// Apify SDK 0.18 name of `retireOnBlockedStatusCodes`.
+    #[napi(ts_args_type = "statusCode: number, additionalBlockedStatusCodes?: number[]")]
+    pub fn check_status(
+        &self,
+        env: Env,
+        this: This,
+        status_code: Unknown,
+        additional_blocked_status_codes: Option<Unknown>,
+    ) -> Result<bool> {
+        self.retire_on_codes(&env, &this, status_code, additional_blocked_status_codes, "checkStatus")
+    }
+
+    /// The session's state as Crawlee persists it: dates as ISO strings, `userData` as the live object.
+    #[napi(ts_return_type = "SessionState")]
+    pub fn get_state<'e>(&self, env: &'e Env, this: This) -> Result<Object<'e>> {
+        let core = self.core.borrow();
+        let mut o = Object::new(env)?;
+        o.set_named_property("id", core.id())?;
+        o.set_named_property("cookieJar", Object::new(env)?)?;
+        let user_data: Unknown = this.get_named_property("userData")?;
+        o.set_named_property("userData", user_data)?;
+        o.set_named_property("maxErrorScore", core.max_error_score())?;
+        o.set_named_property("errorScoreDecrement", core.error_score_decrement())?;
+        o.set_named_property("expiresAt", session_pool_core::state::format_iso(core.expires_at()).unwrap_or_default())?;
+        o.set_named_property("createdAt", session_pool_core::state::format_iso(core.created_at()).unwrap_or_default())?;
+        o.set_named_property("usageCount", core.usage_count())?;
+        o.set_named_property("maxUsageCount", core.max_usage_count())?;
+        o.set_named_property("errorScore", core.error_score())?;
+        Ok(o)
+    }
+}
+
+impl JsSession {
+    fn retire_on_codes(
+        &self,
+        env: &Env,
+        this: &Object,
+        status_code: Unknown,
+        extra: Option<Unknown>,
+        method: &str,
+    ) -> Result<bool> {
+        let code = match option_value(&status_code)? {
+            OptionValue::Number(n) => n,
+            other => {
+                return Err(type_error(
+                    env,
+                    &format!(
+                        "Expected argument `statusCode` of `{method}` to be of type `number` but received type `{}`",
+                        other.type_name()
+                    ),
+                ))
+            }
+        };
+        let extra_codes = match extra {
+            None => Vec::new(),
+            Some(v) => match option_value(&v)? {
+                OptionValue::Undefined => Vec::new(),
+                OptionValue::Array => number_list("arguments", "additionalBlockedStatusCodes", &v)?
+                    .map_err(|e| option_error(env, e))?,
+                other => {
+                    return Err(type_error(
+                        env,
+                        &format!(
+                            "Expected argument `additionalBlockedStatusCodes` of `{method}` to be of type `Array` but received type `{}`",
+                            other.type_name()
+                        ),
+                    ))
+                }
+            },
+        };
+        let pool_codes = self.core.borrow().membership().map(|m| m.blocked_status_codes.clone());
+        let blocked: Vec<f64> = match pool_codes {
+            Some(codes) => codes.to_vec(),
+            None => foreign_pool_codes(env, this)?,
+        };
+        let (hit, retired) = self.core.borrow_mut().retire_on_blocked_status_codes(code, &blocked, &extra_codes);
+        if retired {
+            emit_retired(this)?;
+        }
+        Ok(hit)
+    }
+}
+
+/// The blocked codes of a session outside any of our pools: its `sessionPool`'s `blockedStatusCodes` when
+/// that is an array of numbers, else the defaults.
+fn foreign_pool_codes(env: &Env, this: &Object) -> Result<Vec<f64>> {
+    let defaults = || BLOCKED_STATUS_CODES.iter().map(|&c| f64::from(c)).collect();
+    let pool: Unknown = this.get_named_property("sessionPool")?;
+    if pool.get_type()? != ValueType::Object {
+        return Ok(defaults());
+    }
+    let pool: Object = unsafe { pool.cast() }?;
+    let codes: Unknown = pool.get_named_property("blockedStatusCodes")?;
+    if option_value(&codes)? != OptionValue::Array {
+        return Ok(defaults());
+    }
+    Ok(number_list("sessionPool", "blockedStatusCodes", &codes)?.unwrap_or_else(|_| {
+        let _ = env;
+        defaults()
+    }))
+}

@@ -1,0 +1,255 @@
+//! `SessionPool`: the native half of the pool. Rules and data live in the core `PoolCore`; this class
+//! validates options and offers the synchronous steps (acquire, commit, counters) that the package entry
+//! (`lib/session_pool.js`) turns into Crawlee's async methods, because a promise made in JS costs a fraction
+//! of one made through N-API (ARCHITECTURE.md §6).
+
+use std::cell::RefCell;
+
+use napi::bindgen_prelude::*;
+use napi::ValueType;
+use napi_derive::napi;
+use session_pool_core::options::{self, NumberRule, OptionValue, MAX_POOL_SIZE};
+use session_pool_core::pool::{Acquire, PoolCore};
+use session_pool_core::session::{SessionCore, SessionParams, SESSION_OPTION_NAMES};
+
+use crate::error::{option_error, pool_error, type_error};
+use crate::js_options::{get_option, number_list, options_object, own_names};
+use crate::now_ms;
+use crate::session::{install_js_fields, JsSession};
+
+/// Every option `new SessionPool(options)` accepts: Crawlee 3's and ours (`keyValueStore`, `events`,
+/// `persistStateIntervalMillis`).
+const POOL_OPTION_NAMES: &[&str] = &[
+    "maxPoolSize",
+    "persistStateKeyValueStoreId",
+    "persistStateKey",
+    "createSessionFunction",
+    "sessionOptions",
+    "blockedStatusCodes",
+    "log",
+    "persistenceOptions",
+    "keyValueStore",
+    "events",
+    "persistStateIntervalMillis",
+];
+
+/// `acquire` results that are not a slot.
+const MISSING: i64 = -1;
+const CREATE: i64 = -2;
+const CREATE_AFTER_EVICTION: i64 = -3;
+
+/// Handles the rotation, creation and persistence of sessions. Drop-in for Crawlee's `SessionPool`; an
+/// `EventEmitter` that emits `sessionRetired`.
+#[napi(js_name = "SessionPool")]
+pub struct JsSessionPool {
+    core: RefCell<PoolCore>,
+    session_params: SessionParams,
+}
+
+fn check(env: &Env, r: std::result::Result<(), options::OptionError>) -> Result<()> {
+    r.map_err(|e| option_error(env, e))
+}
+
+/// Validates the object-valued options that must carry given methods (`keyValueStore`, `events`).
+fn check_methods(env: &Env, o: &Object, name: &str, methods: &[&str]) -> Result<()> {
+    match get_option(o, name)? {
+        OptionValue::Undefined => Ok(()),
+        OptionValue::Object => {
+            let v: Object = o.get_named_property(name)?;
+            for m in methods {
+                let f: Unknown = v.get_named_property(m)?;
+                if f.get_type()? != ValueType::Function {
+                    return Err(type_error(
+                        env,
+                        &format!("Expected property `{name}` to have a method `{m}` in object `options`"),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        other => Err(type_error(
+            env,
+            &format!(
+                "Expected property `{name}` to be of type `object` but received type `{}` in object `options`",
+                other.type_name()
+            ),
+        )),
+    }
+}
+
+#[napi]
+impl JsSessionPool {
+    /// Creates a pool; call `initialize()` (or use `SessionPool.open()`) before using it.
+    #[napi(constructor, ts_args_type = "options?: SessionPoolOptions")]
+    pub fn new(env: Env, options: Option<Unknown>) -> Result<Self> {
+        const OBJ: &str = "options";
+        let opts = options_object(OBJ, options)?.map_err(|e| option_error(&env, e))?;
+        let mut max_pool_size = MAX_POOL_SIZE;
+        let mut blocked = None;
+        let mut session_params = SessionParams::default();
+        if let Some(o) = &opts {
+            let names = own_names(o)?;
+            check(&env, options::check_known_names(OBJ, names.iter().map(String::as_str), POOL_OPTION_NAMES))?;
+            if let Some(n) = options::optional_number(OBJ, "maxPoolSize", &get_option(o, "maxPoolSize")?, NumberRule::NonNegativeInteger)
+                .map_err(|e| option_error(&env, e))?
+            {
+                max_pool_size = n;
+            }
+            for name in ["persistStateKeyValueStoreId", "persistStateKey"] {
+                options::optional_string(OBJ, name, &get_option(o, name)?).map_err(|e| option_error(&env, e))?;
+            }
+            options::optional_number(
+                OBJ,
+                "persistStateIntervalMillis",
+                &get_option(o, "persistStateIntervalMillis")?,
+                NumberRule::Positive,
+            )
+            .map_err(|e| option_error(&env, e))?;
+            options::optional_function(OBJ, "createSessionFunction", &get_option(o, "createSessionFunction")?)
+                .map_err(|e| option_error(&env, e))?;
+            options::optional_object(OBJ, "log", &get_option(o, "log")?).map_err(|e| option_error(&env, e))?;
+            check_methods(&env, o, "keyValueStore", &["getValue", "setValue"])?;
+            check_methods(&env, o, "events", &["on", "off"])?;
+            if options::optional_object(OBJ, "persistenceOptions", &get_option(o, "persistenceOptions")?)
+                .map_err(|e| option_error(&env, e))?
+            {
+                let p: Object = o.get_named_property("persistenceOptions")?;
+                let pnames = own_names(&p)?;
+                check(&env, options::check_known_names("persistenceOptions", pnames.iter().map(String::as_str), &["enable"]))?;
+                options::optional_bool("persistenceOptions", "enable", &get_option(&p, "enable")?)
+                    .map_err(|e| option_error(&env, e))?;
+            }
+            match get_option(o, "blockedStatusCodes")? {
+                OptionValue::Undefined => {}
+                OptionValue::Array => {
+                    let v: Unknown = o.get_named_property("blockedStatusCodes")?;
+                    blocked = Some(number_list(OBJ, "blockedStatusCodes", &v)?.map_err(|e| option_error(&env, e))?);
+                }
+                other => {
+                    return Err(type_error(
+                        &env,
+                        &format!(
+                            "Expected property `blockedStatusCodes` to be of type `Array` but received type `{}` in object `options`",
+                            other.type_name()
+                        ),
+                    ))
+                }
+            }
+            if options::optional_object(OBJ, "sessionOptions", &get_option(o, "sessionOptions")?)
+                .map_err(|e| option_error(&env, e))?
+            {
+                let so: Object = o.get_named_property("sessionOptions")?;
+                let snames = own_names(&so)?;
+                check(&env, options::check_known_names("sessionOptions", snames.iter().map(String::as_str), SESSION_OPTION_NAMES))?;
+                let mut values = Vec::new();
+                for name in SESSION_OPTION_NAMES {
+                    if snames.iter().any(|n| n == name) {
+                        values.push((*name, get_option(&so, name)?));
+                    }
+                }
+                let get = |name: &str| {
+                    values.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or(OptionValue::Undefined)
+                };
+                session_params = SessionParams::from_options(&get).map_err(|e| {
+                    option_error(&env, options::OptionError(e.0.replace("in object `options`", "in object `sessionOptions`")))
+                })?;
+                for name in ["userData", "cookieJar", "log"] {
+                    options::optional_object("sessionOptions", name, &get(name)).map_err(|e| option_error(&env, e))?;
+                }
+            }
+        }
+        Ok(JsSessionPool {
+            core: RefCell::new(PoolCore::new(max_pool_size as usize, blocked)),
+            session_params,
+        })
+    }
+
+    /// Number of usable sessions in the pool.
+    #[napi(getter)]
+    pub fn usable_sessions_count(&self) -> u32 {
+        self.core.borrow_mut().usable_count(now_ms()) as u32
+    }
+
+    /// Number of unusable sessions (retired, blocked, expired or used up) still held by the pool.
+    #[napi(getter)]
+    pub fn retired_sessions_count(&self) -> u32 {
+        self.core.borrow_mut().retired_count(now_ms()) as u32
+    }
+
+    /// Maximum number of sessions the pool creates on its own.
+    /// @default 1000
+    #[napi(getter)]
+    pub fn max_pool_size(&self) -> u32 {
+        self.core.borrow().max_pool_size() as u32
+    }
+
+    /// The status codes that retire a session in `retireOnBlockedStatusCodes`.
+    #[napi(getter)]
+    pub fn blocked_status_codes(&self) -> Vec<f64> {
+        self.core.borrow().blocked_status_codes().to_vec()
+    }
+
+    /// The allocation step of `getSession(id?)`: a slot, or -1 (no usable session with that id), -2 (create
+    /// one), -3 (create one; evicted slots are waiting in `_takeEvicted()`).
+    #[napi(js_name = "_acquire", skip_typescript)]
+    pub fn acquire(&self, id: Option<String>) -> i64 {
+        let mut core = self.core.borrow_mut();
+        match core.acquire(id.as_deref(), now_ms()) {
+            Acquire::Existing(slot) => i64::from(slot),
+            Acquire::Missing => MISSING,
+            Acquire::Create if core.has_evicted() => CREATE_AFTER_EVICTION,
+            Acquire::Create => CREATE,
+        }
+    }
+
+    /// Adds a session to the pool and returns its slot; `makeRoom` evicts unusable sessions first when full.
+    #[napi(js_name = "_commit", skip_typescript)]
+    pub fn commit(&self, session: &JsSession, make_room: bool) -> Result<u32> {
+        self.core.borrow_mut().add(session.core.clone(), make_room, now_ms()).map_err(pool_error)
+    }
+
+    /// Slots evicted since the last call.
+    #[napi(js_name = "_takeEvicted", skip_typescript)]
+    pub fn take_evicted(&self) -> Vec<u32> {
+        self.core.borrow_mut().take_evicted()
+    }
+
+    /// Whether the pool holds a session with this id (usable or not).
+    #[napi(js_name = "_hasId", skip_typescript)]
+    pub fn has_id(&self, id: String) -> bool {
+        self.core.borrow().slot_of(&id).is_some()
+    }
+
+    /// Evicts unusable sessions when the pool is full (what `addSession` does before creating one).
+    #[napi(js_name = "_makeRoom", skip_typescript)]
+    pub fn make_room(&self) -> bool {
+        let mut core = self.core.borrow_mut();
+        if core.len() >= core.max_pool_size() {
+            core.evict_unusable(now_ms());
+        }
+        core.has_evicted()
+    }
+
+    /// Occupied slots in insertion order.
+    #[napi(js_name = "_slotsInOrder", skip_typescript)]
+    pub fn slots_in_order(&self) -> Vec<u32> {
+        self.core.borrow().slots_in_order()
+    }
+
+    /// A new session with the pool's `sessionOptions`, emitting on this pool, not yet added.
+    #[napi(js_name = "_createDefault", skip_typescript)]
+    pub fn create_default<'e>(
+        &self,
+        env: &'e Env,
+        this: This,
+        user_data: Option<Object>,
+    ) -> Result<ClassInstance<'e, JsSession>> {
+        let core = SessionCore::new(self.session_params.clone(), now_ms());
+        let instance = JsSession { core: core.into_cell() }.into_instance(env)?;
+        let mut obj = instance.as_object(env);
+        let session = instance.core.borrow();
+        install_js_fields(&mut obj, &session, user_data, Some(*this), env)?;
+        drop(session);
+        Ok(instance)
+    }
+}
