@@ -185,9 +185,9 @@ export declare class Session {
    * Retires the session when `statusCode` is one of the pool's `blockedStatusCodes` (default
    * 401, 403, 429) or of `additionalBlockedStatusCodes`. Returns whether the code is a blocked one.
    */
-  retireOnBlockedStatusCodes(this: this, statusCode: unknown, additionalBlockedStatusCodes?: unknown | undefined | null): boolean
+  retireOnBlockedStatusCodes(statusCode: number, additionalBlockedStatusCodes?: number[]): boolean
   /** Apify SDK 0.18 name of `retireOnBlockedStatusCodes`. */
-  checkStatus(this: this, statusCode: unknown, additionalBlockedStatusCodes?: unknown | undefined | null): boolean
+  checkStatus(statusCode: number, additionalBlockedStatusCodes?: number[]): boolean
   /** The session's state as Crawlee persists it: dates as ISO strings, `userData` as the live object. */
   getState(this: this): SessionState
 }

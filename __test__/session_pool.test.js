@@ -1,0 +1,243 @@
+'use strict'
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const { EventEmitter } = require('node:events')
+const pkg = require('session-pool-rs')
+const { Session, SessionPool, openSessionPool, EVENT_SESSION_RETIRED, BLOCKED_STATUS_CODES } = pkg
+
+test('module exports', () => {
+  assert.equal(EVENT_SESSION_RETIRED, 'sessionRetired')
+  assert.deepEqual(BLOCKED_STATUS_CODES, [401, 403, 429])
+  assert.equal(typeof openSessionPool, 'function')
+  assert.equal(SessionPool.name, 'SessionPool')
+  assert.equal(Session.name, 'Session')
+})
+
+test('SessionPool is an EventEmitter', async () => {
+  const pool = new SessionPool()
+  assert.ok(pool instanceof EventEmitter)
+  assert.ok(pool instanceof SessionPool)
+  let got
+  pool.once('x', (v) => { got = v })
+  assert.equal(pool.emit('x', 1), true)
+  assert.equal(got, 1)
+  assert.equal(pool.listenerCount('x'), 0)
+  const f = () => {}
+  pool.on('y', f)
+  pool.off('y', f)
+  assert.equal(pool.listenerCount('y'), 0)
+})
+
+test('open, openSessionPool, new + initialize; methods before initialize reject', async () => {
+  const a = await SessionPool.open({ maxPoolSize: 5 })
+  assert.ok(a instanceof SessionPool)
+  assert.ok((await a.getSession()) instanceof Session)
+  const b = await openSessionPool({ maxPoolSize: 5 })
+  assert.ok(b instanceof SessionPool)
+  const c = new SessionPool()
+  await assert.rejects(c.getSession(), { name: 'Error', message: 'SessionPool is not initialized.' })
+  await assert.rejects(c.addSession(), { message: 'SessionPool is not initialized.' })
+  await c.initialize()
+  await c.initialize()
+  assert.ok(await c.getSession())
+  const d = await SessionPool.open()
+  assert.equal(d.maxPoolSize, 1000)
+})
+
+test('allocation flow: creates until maxPoolSize, then picks usable sessions at random', async () => {
+  const pool = await SessionPool.open({ maxPoolSize: 3 })
+  const created = [await pool.getSession(), await pool.getSession(), await pool.getSession()]
+  assert.equal(new Set(created.map((s) => s.id)).size, 3)
+  const seen = new Set()
+  for (let i = 0; i < 300; i++) {
+    const s = await pool.getSession()
+    assert.ok(created.includes(s), 'the same Session object is returned (identity)')
+    seen.add(s)
+  }
+  assert.equal(seen.size, 3, 'all sessions get picked')
+  assert.equal(pool.usableSessionsCount, 3)
+  assert.equal(pool.retiredSessionsCount, 0)
+})
+
+test('a retired pick evicts all unusable sessions and creates a new one', async () => {
+  const pool = await SessionPool.open({ maxPoolSize: 3 })
+  const [a, b, c] = [await pool.getSession(), await pool.getSession(), await pool.getSession()]
+  a.retire()
+  b.markBad(); b.markBad(); b.markBad()
+  assert.equal(pool.usableSessionsCount, 1)
+  assert.equal(pool.retiredSessionsCount, 2)
+  assert.equal(pool.getState().sessions.length, 3, 'unusable sessions stay until evicted')
+  let fresh
+  for (let i = 0; i < 500 && !fresh; i++) {
+    const s = await pool.getSession()
+    assert.ok(s.isUsable())
+    if (s !== c) fresh = s
+  }
+  assert.ok(fresh, 'a new session was created after a retired pick')
+  assert.notEqual(fresh, a)
+  assert.notEqual(fresh, b)
+  assert.equal(pool.retiredSessionsCount, 0)
+  assert.deepEqual(pool.getState().sessions.map((s) => s.id), [c.id, fresh.id])
+  assert.equal(await pool.getSession(a.id), undefined)
+})
+
+test('getSession(id): the usable session or undefined; empty id acts as no id', async () => {
+  const pool = await SessionPool.open({ maxPoolSize: 10 })
+  const s = await pool.getSession()
+  assert.equal(await pool.getSession(s.id), s)
+  assert.equal(await pool.getSession('nope'), undefined)
+  const e = await pool.getSession('')
+  assert.ok(e instanceof Session)
+  s.retire()
+  assert.equal(await pool.getSession(s.id), undefined)
+})
+
+test('addSession: options or Session, duplicate id message, may exceed maxPoolSize', async () => {
+  const pool = await SessionPool.open({ maxPoolSize: 1 })
+  await pool.addSession({ id: 'mine', userData: { x: 1 } })
+  const mine = await pool.getSession('mine')
+  assert.ok(mine instanceof Session)
+  assert.deepEqual(mine.userData, { x: 1 })
+  assert.equal(mine.sessionPool, pool)
+  await assert.rejects(pool.addSession({ id: 'mine' }), {
+    name: 'Error',
+    message: "Cannot add session with id 'mine' as it already exists in the pool",
+  })
+  const own = new Session({ sessionPool: pool, id: 'own' })
+  await pool.addSession(own)
+  assert.equal(await pool.getSession('own'), own)
+  await assert.rejects(pool.addSession(new Session({ sessionPool: pool, id: 'own' })), {
+    message: "Cannot add session with id 'own' as it already exists in the pool",
+  })
+  assert.equal(pool.usableSessionsCount, 2)
+  await pool.addSession()
+  assert.equal(pool.usableSessionsCount, 3)
+})
+
+test('addSession on a full pool evicts unusable sessions first', async () => {
+  const pool = await SessionPool.open({ maxPoolSize: 2 })
+  const a = await pool.getSession()
+  await pool.getSession()
+  a.retire()
+  await pool.addSession({ id: 'n' })
+  assert.equal(pool.retiredSessionsCount, 0)
+  assert.equal(pool.getState().sessions.length, 2)
+})
+
+test('counters follow marks, retirement and expiry', async () => {
+  const pool = await SessionPool.open({ maxPoolSize: 10, sessionOptions: { maxAgeSecs: 0.2 } })
+  const s = []
+  for (let i = 0; i < 4; i++) s.push(await pool.getSession())
+  s[0].retire()
+  s[1].markBad(); s[1].markBad(); s[1].markBad()
+  assert.deepEqual([pool.usableSessionsCount, pool.retiredSessionsCount], [2, 2])
+  await new Promise((r) => setTimeout(r, 300))
+  assert.deepEqual([pool.usableSessionsCount, pool.retiredSessionsCount], [0, 4], 'expired sessions count as retired')
+})
+
+test('sessionRetired: emitted on the pool with the Session, once, and a listener may call back into the pool', async () => {
+  const pool = await SessionPool.open({ maxPoolSize: 5 })
+  const events = []
+  pool.on(EVENT_SESSION_RETIRED, (session) => {
+    events.push({ session, usable: pool.usableSessionsCount, retired: pool.retiredSessionsCount, state: pool.getState().sessions.length })
+  })
+  const s = await pool.getSession()
+  const t = await pool.getSession()
+  s.retire()
+  s.retire()
+  t.markBad(); t.markBad(); t.markBad(); t.markBad()
+  assert.equal(events.length, 2)
+  assert.equal(events[0].session, s)
+  assert.equal(events[1].session, t)
+  assert.deepEqual([events[0].usable, events[0].retired], [1, 1])
+  assert.deepEqual([events[1].usable, events[1].retired], [0, 2])
+  // A listener that gets a new session from within the event.
+  const pool2 = await SessionPool.open({ maxPoolSize: 1 })
+  const got = []
+  pool2.on('sessionRetired', () => { pool2.getSession().then((x) => got.push(x)) })
+  const only = await pool2.getSession()
+  only.retire()
+  await new Promise((r) => setImmediate(r))
+  assert.equal(got.length, 1)
+  assert.notEqual(got[0], only)
+  assert.ok(got[0].isUsable())
+})
+
+test('createSessionFunction: sync or async, receives (pool, { sessionOptions }), errors reach the caller unchanged', async () => {
+  const calls = []
+  const sync = await SessionPool.open({
+    maxPoolSize: 2,
+    createSessionFunction: (pool, opts) => {
+      calls.push([pool, opts])
+      return new Session({ sessionPool: pool, userData: { made: 'sync' } })
+    },
+  })
+  const a = await sync.getSession()
+  assert.deepEqual(a.userData, { made: 'sync' })
+  assert.equal(calls[0][0], sync)
+  assert.deepEqual(calls[0][1], { sessionOptions: {} })
+  await sync.addSession({ id: 'x' })
+  assert.deepEqual(calls[1][1], { sessionOptions: { id: 'x' } })
+
+  const asyncPool = await SessionPool.open({
+    createSessionFunction: async (pool) => {
+      await new Promise((r) => setTimeout(r, 5))
+      return new Session({ sessionPool: pool, id: 'async-made' })
+    },
+  })
+  const b = await asyncPool.getSession()
+  assert.equal(b.id, 'async-made')
+  assert.equal(await asyncPool.getSession('async-made'), b)
+
+  class MyError extends Error {}
+  const mine = new MyError('boom')
+  const throwing = await SessionPool.open({ createSessionFunction: () => { throw mine } })
+  await assert.rejects(throwing.getSession(), (e) => e === mine)
+  const rejecting = await SessionPool.open({ createSessionFunction: async () => { throw mine } })
+  await assert.rejects(rejecting.getSession(), (e) => e === mine)
+  await assert.rejects(rejecting.getSession(), (e) => e === mine, 'the queue is released after a rejection')
+})
+
+test('sessionOptions apply to every session; each session gets its own userData copy', async () => {
+  const userData = { tags: ['a'] }
+  const pool = await SessionPool.open({ maxPoolSize: 3, sessionOptions: { maxAgeSecs: 10, maxUsageCount: 7, maxErrorScore: 2, userData } })
+  const a = await pool.getSession()
+  const b = await pool.getSession()
+  assert.deepEqual([a.maxAgeSecs, a.maxUsageCount, a.maxErrorScore], [10, 7, 2])
+  assert.equal(Math.round((a.expiresAt - a.createdAt) / 1000), 10)
+  assert.deepEqual(a.userData, { tags: ['a'] })
+  assert.notEqual(a.userData, b.userData)
+  a.userData.tags.push('b')
+  assert.deepEqual(b.userData, { tags: ['a'] })
+  assert.deepEqual(userData, { tags: ['a'] })
+  await pool.addSession({ id: 'z', maxUsageCount: 99 })
+  const z = await pool.getSession('z')
+  assert.deepEqual([z.maxUsageCount, z.maxAgeSecs], [99, 10])
+})
+
+test('getState of the pool', async () => {
+  const pool = await SessionPool.open({ maxPoolSize: 3 })
+  const a = await pool.getSession()
+  await pool.getSession()
+  a.retire()
+  const st = pool.getState()
+  assert.deepEqual(Object.keys(st), ['usableSessionsCount', 'retiredSessionsCount', 'sessions'])
+  assert.deepEqual([st.usableSessionsCount, st.retiredSessionsCount, st.sessions.length], [1, 1, 2])
+  assert.equal(st.sessions[0].id, a.id)
+  assert.equal(st.sessions[0].errorScore, 3)
+})
+
+test('teardown resolves and the pool stays readable', async () => {
+  const pool = await SessionPool.open()
+  await pool.getSession()
+  await pool.teardown()
+  await pool.teardown({ persistState: false })
+  assert.equal(pool.usableSessionsCount, 1)
+})
+
+test('a session can belong to one pool only', async () => {
+  const p1 = await SessionPool.open()
+  const p2 = await SessionPool.open()
+  const s = await p1.getSession()
+  await assert.rejects(p2.addSession(s), /already belongs to a SessionPool/)
+})
