@@ -835,6 +835,8 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.CookieJar = nativeBinding.CookieJar
+module.exports.JsCookieJar = nativeBinding.JsCookieJar
 module.exports.Session = nativeBinding.Session
 module.exports.JsSession = nativeBinding.JsSession
 module.exports.SessionPool = nativeBinding.SessionPool

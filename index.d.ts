@@ -121,6 +121,85 @@ export declare function openSessionPool(options?: SessionPoolOptions): Promise<S
 /** Status codes that retire a session by default: `[401, 403, 429]`. */
 export declare const BLOCKED_STATUS_CODES: number[]
 
+/** A cookie in the browsers' (Puppeteer/Playwright) format. */
+export interface BrowserCookie {
+  name: string
+  value: string
+  /** Unix time in seconds; absent for a session cookie. */
+  expires?: number
+  /** A leading dot makes a domain cookie; without one the cookie is host-only. */
+  domain?: string
+  path?: string
+  secure?: boolean
+  httpOnly?: boolean
+  sameSite?: 'Strict' | 'Lax' | 'None'
+}
+
+/** A response as HTTP clients and browsers give it: headers as an object or a function, url as a string or a function. */
+export interface ResponseLike {
+  headers?: Record<string, string | string[] | undefined> | (() => Record<string, string | string[] | undefined>) | { getSetCookie(): string[] }
+  url?: string | URL | (() => string)
+}
+
+/** A stored cookie as tough-cookie's `getCookiesSync` gives it. */
+export interface StoredCookie {
+  key: string
+  value: string
+  expires: Date | 'Infinity'
+  maxAge?: number | 'Infinity' | '-Infinity'
+  domain: string | null
+  path: string | null
+  secure?: boolean
+  httpOnly?: boolean
+  hostOnly?: boolean | null
+  pathIsDefault?: boolean | null
+  creation?: Date | null
+  lastAccessed?: Date | null
+  sameSite?: string
+  extensions?: string[]
+  cookieString(): string
+  toString(): string
+  toJSON(): Record<string, unknown>
+}
+
+/** tough-cookie's serialized jar. */
+export interface SerializedCookieJar {
+  version: string
+  storeType: string | null
+  rejectPublicSuffixes: boolean
+  cookies: Record<string, unknown>[]
+  [key: string]: unknown
+}
+
+export interface Session {
+  /** Stores the cookies of a response's `set-cookie` header (bad ones are skipped). */
+  setCookiesFromResponse(response: ResponseLike): void
+  /** Apify SDK 0.18 name of `setCookiesFromResponse`. */
+  putResponse(response: ResponseLike): void
+  /** Stores cookies in the browsers' format for `url` (bad or foreign ones are skipped). */
+  setCookies(cookies: BrowserCookie[], url: string | URL): void
+  /** Older names of `setCookies`. */
+  putPuppeteerCookies(cookies: BrowserCookie[], url: string | URL): void
+  setPuppeteerCookies(cookies: BrowserCookie[], url: string | URL): void
+  /** The cookies for `url` in the browsers' format. */
+  getCookies(url: string | URL): BrowserCookie[]
+  /** Older name of `getCookies`. */
+  getPuppeteerCookies(url: string | URL): BrowserCookie[]
+}
+
+export interface CookieJar {
+  setCookieSync(cookie: string | object, url: string | URL, options?: { ignoreError?: boolean }): StoredCookie | undefined
+  getCookiesSync(url: string | URL): StoredCookie[]
+  toJSON(): SerializedCookieJar
+  serializeSync(): SerializedCookieJar
+}
+
+export declare namespace CookieJar {
+  /** A jar from tough-cookie's serialized form (object or JSON string). */
+  function fromJSON(json: string | object): CookieJar
+  function deserializeSync(json: string | object): CookieJar
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -128,6 +207,17 @@ export declare const BLOCKED_STATUS_CODES: number[]
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/** Cookies of one user, with tough-cookie's matching, ordering, expiry and serialized form. */
+export declare class CookieJar {
+  /** An empty jar. */
+  constructor()
+  /** The `Cookie` header for `url` (`a=1; b=2`). */
+  getCookieStringSync(url: string | URL): string
+  /** Removes every cookie. */
+  removeAllCookiesSync(): void
+}
+export type JsCookieJar = CookieJar
 
 /**
  * A user-like identity with its own cookies, error score, usage count and expiry, handed out by a
@@ -141,6 +231,15 @@ export declare class Session {
    * `maxUsageCount` (50), `cookieJar`, `log`.
    */
   constructor(options?: SessionOptions)
+  /** The session's cookies, as a `CookieJar` (the same object on every read). */
+  get cookieJar(): CookieJar
+  /** The `Cookie` header value for `url` (`a=1; b=2`); throws without a URL. */
+  getCookieString(url: string | URL): string
+  /**
+   * Stores one raw `Set-Cookie` string for `url`; throws on a cookie that does not parse, is for another
+   * domain or a public suffix, as Crawlee does.
+   */
+  setCookie(rawCookie: string, url: string | URL): void
   /** How many times the session was marked bad, minus the healing of good marks; never below 0. */
   get errorScore(): number
   /** How many times the session was used (marked good, bad or retired). */

@@ -3,6 +3,11 @@
 
 const native = require('./binding.js')
 const { createSessionPoolClass } = require('./lib/session_pool.js')
+const { installSessionMethods } = require('./lib/session.js')
+const { installCookieJarMethods } = require('./lib/cookie_jar.js')
+
+installSessionMethods(native.Session)
+installCookieJarMethods(native.CookieJar)
 
 const SessionPool = createSessionPoolClass(native)
 
@@ -13,6 +18,7 @@ function openSessionPool(options) {
 
 module.exports = {
   Session: native.Session,
+  CookieJar: native.CookieJar,
   SessionPool,
   openSessionPool,
   EVENT_SESSION_RETIRED: native.EVENT_SESSION_RETIRED,

@@ -120,3 +120,82 @@ export declare function openSessionPool(options?: SessionPoolOptions): Promise<S
 
 /** Status codes that retire a session by default: `[401, 403, 429]`. */
 export declare const BLOCKED_STATUS_CODES: number[]
+
+/** A cookie in the browsers' (Puppeteer/Playwright) format. */
+export interface BrowserCookie {
+  name: string
+  value: string
+  /** Unix time in seconds; absent for a session cookie. */
+  expires?: number
+  /** A leading dot makes a domain cookie; without one the cookie is host-only. */
+  domain?: string
+  path?: string
+  secure?: boolean
+  httpOnly?: boolean
+  sameSite?: 'Strict' | 'Lax' | 'None'
+}
+
+/** A response as HTTP clients and browsers give it: headers as an object or a function, url as a string or a function. */
+export interface ResponseLike {
+  headers?: Record<string, string | string[] | undefined> | (() => Record<string, string | string[] | undefined>) | { getSetCookie(): string[] }
+  url?: string | URL | (() => string)
+}
+
+/** A stored cookie as tough-cookie's `getCookiesSync` gives it. */
+export interface StoredCookie {
+  key: string
+  value: string
+  expires: Date | 'Infinity'
+  maxAge?: number | 'Infinity' | '-Infinity'
+  domain: string | null
+  path: string | null
+  secure?: boolean
+  httpOnly?: boolean
+  hostOnly?: boolean | null
+  pathIsDefault?: boolean | null
+  creation?: Date | null
+  lastAccessed?: Date | null
+  sameSite?: string
+  extensions?: string[]
+  cookieString(): string
+  toString(): string
+  toJSON(): Record<string, unknown>
+}
+
+/** tough-cookie's serialized jar. */
+export interface SerializedCookieJar {
+  version: string
+  storeType: string | null
+  rejectPublicSuffixes: boolean
+  cookies: Record<string, unknown>[]
+  [key: string]: unknown
+}
+
+export interface Session {
+  /** Stores the cookies of a response's `set-cookie` header (bad ones are skipped). */
+  setCookiesFromResponse(response: ResponseLike): void
+  /** Apify SDK 0.18 name of `setCookiesFromResponse`. */
+  putResponse(response: ResponseLike): void
+  /** Stores cookies in the browsers' format for `url` (bad or foreign ones are skipped). */
+  setCookies(cookies: BrowserCookie[], url: string | URL): void
+  /** Older names of `setCookies`. */
+  putPuppeteerCookies(cookies: BrowserCookie[], url: string | URL): void
+  setPuppeteerCookies(cookies: BrowserCookie[], url: string | URL): void
+  /** The cookies for `url` in the browsers' format. */
+  getCookies(url: string | URL): BrowserCookie[]
+  /** Older name of `getCookies`. */
+  getPuppeteerCookies(url: string | URL): BrowserCookie[]
+}
+
+export interface CookieJar {
+  setCookieSync(cookie: string | object, url: string | URL, options?: { ignoreError?: boolean }): StoredCookie | undefined
+  getCookiesSync(url: string | URL): StoredCookie[]
+  toJSON(): SerializedCookieJar
+  serializeSync(): SerializedCookieJar
+}
+
+export declare namespace CookieJar {
+  /** A jar from tough-cookie's serialized form (object or JSON string). */
+  function fromJSON(json: string | object): CookieJar
+  function deserializeSync(json: string | object): CookieJar
+}

@@ -65,3 +65,51 @@ pub(crate) fn number_list(object: &str, name: &str, v: &Unknown) -> Result<std::
     }
     Ok(session_pool_core::options::status_codes(object, name, &items))
 }
+
+/// The name `typeof` gives a value type (for messages).
+pub(crate) fn type_name(t: ValueType) -> &'static str {
+    match t {
+        ValueType::Undefined => "undefined",
+        ValueType::Null => "null",
+        ValueType::Boolean => "boolean",
+        ValueType::Number => "number",
+        ValueType::String => "string",
+        ValueType::Symbol => "symbol",
+        ValueType::Object => "object",
+        ValueType::Function => "function",
+        ValueType::BigInt => "bigint",
+        _ => "unknown",
+    }
+}
+
+/// A string argument, or a `TypeError` naming it.
+pub(crate) fn string_arg(env: &Env, v: Option<Unknown>, method: &str, name: &str) -> Result<String> {
+    let found = match &v {
+        Some(v) => option_value(v)?,
+        None => OptionValue::Undefined,
+    };
+    match found {
+        OptionValue::String(s) => Ok(s),
+        other => Err(crate::error::type_error(
+            env,
+            &format!(
+                "Expected argument `{name}` of `{method}` to be of type `string` but received type `{}`",
+                other.type_name()
+            ),
+        )),
+    }
+}
+
+/// A URL argument: a string, or an object with a string `href` (a WHATWG `URL`); else a `TypeError`.
+pub(crate) fn url_arg(env: &Env, v: Option<Unknown>, method: &str) -> Result<String> {
+    if let Some(u) = &v {
+        if u.get_type()? == ValueType::Object {
+            let obj: Object = unsafe { u.cast() }?;
+            let href: Unknown = obj.get_named_property("href")?;
+            if href.get_type()? == ValueType::String {
+                return unsafe { href.cast::<String>() };
+            }
+        }
+    }
+    string_arg(env, v, method, "url")
+}

@@ -2,6 +2,7 @@
 //! No rule is decided here; see `crates/session-pool-core`.
 #![deny(clippy::all)]
 
+mod cookie_jar;
 mod error;
 mod js_options;
 mod session;
@@ -9,6 +10,7 @@ mod session_pool;
 
 use napi_derive::napi;
 
+pub use cookie_jar::JsCookieJar;
 pub use session::JsSession;
 pub use session_pool::JsSessionPool;
 

@@ -7,8 +7,14 @@ use napi_derive::napi;
 use session_pool_core::options::{self, OptionValue, BLOCKED_STATUS_CODES, EVENT_SESSION_RETIRED};
 use session_pool_core::session::{SessionCell, SessionCore, SessionParams, SESSION_OPTION_NAMES};
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use session_pool_core::cookies::{BrowserCookie, CookieJar};
+
+use crate::cookie_jar::{cookie_error, require_url, JarCell, JsCookieJar};
 use crate::error::{option_error, type_error};
-use crate::js_options::{get_option, number_list, option_value, options_object, own_names};
+use crate::js_options::{get_option, number_list, option_value, options_object, own_names, string_arg, url_arg};
 use crate::now_ms;
 
 /// A user-like identity with its own cookies, error score, usage count and expiry, handed out by a
@@ -16,6 +22,58 @@ use crate::now_ms;
 #[napi(js_name = "Session")]
 pub struct JsSession {
     pub(crate) core: SessionCell,
+    pub(crate) jar: JarCell,
+    /// The `CookieJar` object `cookieJar` returns, made on first read so every read gives the same object.
+    jar_object: RefCell<Option<Reference<JsCookieJar>>>,
+}
+
+impl JsSession {
+    /// A session object around a core session and its cookie jar.
+    pub(crate) fn from_parts(core: SessionCell, jar: JarCell) -> Self {
+        JsSession { core, jar, jar_object: RefCell::new(None) }
+    }
+}
+
+/// Calls the global `JSON.stringify` / `JSON.parse`: objects cross as one string (see cookie_jar.rs).
+pub(crate) fn json_stringify(env: &Env, value: Unknown) -> Result<Option<String>> {
+    let json: Object = env.get_global()?.get_named_property("JSON")?;
+    let stringify: Function<Unknown, Unknown> = json.get_named_property("stringify")?;
+    let out = stringify.apply(json, value)?;
+    if out.get_type()? == ValueType::String {
+        Ok(Some(unsafe { out.cast::<String>() }?))
+    } else {
+        Ok(None)
+    }
+}
+
+pub(crate) fn json_parse<'e>(env: &'e Env, text: &str) -> Result<Unknown<'e>> {
+    let json: Object = env.get_global()?.get_named_property("JSON")?;
+    let parse: Function<&str, Unknown> = json.get_named_property("parse")?;
+    parse.apply(json, text)
+}
+
+/// The `cookieJar` option: our `CookieJar` (shared, not copied), a tough-cookie `CookieJar` or its serialized
+/// form as an object or a string (loaded into a new jar).
+fn jar_from_option(env: &Env, value: Unknown) -> Result<JarCell> {
+    let bad = |detail: &str| {
+        type_error(
+            env,
+            &format!("Expected property `cookieJar` to be a CookieJar or a serialized tough-cookie jar in object `options`: {detail}"),
+        )
+    };
+    let text = match value.get_type()? {
+        ValueType::Undefined => return Ok(Rc::new(RefCell::new(CookieJar::new()))),
+        ValueType::String => unsafe { value.cast::<String>() }?,
+        ValueType::Object => {
+            if JsCookieJar::instance_of(env, &value)? {
+                let ours: ClassInstance<JsCookieJar> = unsafe { value.cast() }?;
+                return Ok(ours.jar.clone());
+            }
+            json_stringify(env, value)?.ok_or_else(|| bad("it does not serialize to JSON"))?
+        }
+        other => return Err(bad(&format!("got type `{}`", crate::js_options::type_name(other)))),
+    };
+    CookieJar::from_json_str(&text, now_ms()).map(|j| Rc::new(RefCell::new(j))).map_err(|e| bad(&e.message))
 }
 
 /// Sets the fields Crawlee exposes as plain properties, so reading them costs no native call and `userData`
@@ -64,6 +122,10 @@ impl JsSession {
     #[napi(constructor, ts_args_type = "options?: SessionOptions")]
     pub fn new(env: Env, mut this: This, options: Option<Unknown>) -> Result<Self> {
         let opts = options_object("options", options)?.map_err(|e| option_error(&env, e))?;
+        let jar = match &opts {
+            Some(o) if o.has_own_property("cookieJar")? => jar_from_option(&env, o.get_named_property("cookieJar")?)?,
+            _ => Rc::new(RefCell::new(CookieJar::new())),
+        };
         let (params, user_data, session_pool) = match &opts {
             None => (SessionParams::default(), None, None),
             Some(o) => {
@@ -80,9 +142,7 @@ impl JsSession {
                     values.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or(OptionValue::Undefined)
                 };
                 let params = SessionParams::from_options(&get).map_err(|e| option_error(&env, e))?;
-                for name in ["cookieJar", "log"] {
-                    options::optional_object("options", name, &get(name)).map_err(|e| option_error(&env, e))?;
-                }
+                options::optional_object("options", "log", &get("log")).map_err(|e| option_error(&env, e))?;
                 let user_data = match get("userData") {
                     OptionValue::Undefined => None,
                     OptionValue::Object | OptionValue::Array => Some(o.get_named_property::<Object>("userData")?),
@@ -124,7 +184,68 @@ impl JsSession {
         };
         let core = SessionCore::new(params, now_ms());
         install_js_fields(&mut this, &core, user_data, session_pool, &env)?;
-        Ok(JsSession { core: core.into_cell() })
+        Ok(JsSession::from_parts(core.into_cell(), jar))
+    }
+
+    /// The session's cookies, as a `CookieJar` (the same object on every read).
+    #[napi(getter)]
+    pub fn cookie_jar(&self, env: Env) -> Result<Reference<JsCookieJar>> {
+        let mut cached = self.jar_object.borrow_mut();
+        if let Some(r) = cached.as_ref() {
+            return r.clone(env);
+        }
+        let r = JsCookieJar { jar: self.jar.clone() }.into_reference(env)?;
+        let out = r.clone(env)?;
+        *cached = Some(r);
+        Ok(out)
+    }
+
+    /// Stores the cookies of `Set-Cookie` header values received from `url`; cookies that cannot be
+    /// stored are skipped. Returns how many were skipped.
+    #[napi(js_name = "_setCookieHeaders", skip_typescript)]
+    pub fn set_cookie_headers(&self, headers: Vec<String>, url: Option<String>) -> u32 {
+        let Some(url) = url else { return headers.len() as u32 };
+        let errors = self.jar.borrow_mut().set_cookies_from_headers(headers.iter().map(String::as_str), &url, now_ms());
+        errors.len() as u32
+    }
+
+    /// Stores browser-format cookies given as a JSON array; bad ones are skipped. Returns how many were.
+    #[napi(js_name = "_setBrowserCookiesJson", skip_typescript)]
+    pub fn set_browser_cookies_json(&self, cookies_json: String, url: Option<String>) -> u32 {
+        let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(&cookies_json) else {
+            return 0;
+        };
+        let cookies: Vec<BrowserCookie> = items.iter().filter_map(BrowserCookie::from_json_lenient).collect();
+        let unreadable = (items.len() - cookies.len()) as u32;
+        let Some(url) = url else { return items.len() as u32 };
+        let max_age_secs = self.core.borrow().max_age_secs();
+        let errors = self.jar.borrow_mut().set_browser_cookies(&cookies, &url, max_age_secs, now_ms());
+        unreadable + errors.len() as u32
+    }
+
+    /// The cookies for `url` in the browsers' format, as a JSON array.
+    #[napi(js_name = "_getBrowserCookiesJson", skip_typescript)]
+    pub fn get_browser_cookies_json(&self, env: Env, url: Option<String>) -> Result<String> {
+        let url = require_url(&env, url, "getCookies")?;
+        let cookies = self.jar.borrow_mut().get_browser_cookies(&url, now_ms()).map_err(|e| cookie_error(&env, e))?;
+        serde_json::to_string(&cookies).map_err(|e| Error::from_reason(e.to_string()))
+    }
+
+    /// The `Cookie` header value for `url` (`a=1; b=2`); throws without a URL.
+    #[napi(ts_args_type = "url: string | URL")]
+    pub fn get_cookie_string(&self, env: Env, url: Option<Unknown>) -> Result<String> {
+        let url = url_arg(&env, url, "getCookieString")?;
+        self.jar.borrow_mut().get_cookie_string(&url, now_ms()).map_err(|e| cookie_error(&env, e))
+    }
+
+    /// Stores one raw `Set-Cookie` string for `url`; throws on a cookie that does not parse, is for another
+    /// domain or a public suffix, as Crawlee does.
+    #[napi(ts_args_type = "rawCookie: string, url: string | URL")]
+    pub fn set_cookie(&self, env: Env, raw_cookie: Option<Unknown>, url: Option<Unknown>) -> Result<()> {
+        let raw_cookie = string_arg(&env, raw_cookie, "setCookie", "rawCookie")?;
+        let url = url_arg(&env, url, "setCookie")?;
+        self.jar.borrow_mut().set_cookie(&raw_cookie, &url, now_ms()).map_err(|e| cookie_error(&env, e))?;
+        Ok(())
     }
 
     /// How many times the session was marked bad, minus the healing of good marks; never below 0.
@@ -258,7 +379,8 @@ impl JsSession {
         let core = self.core.borrow();
         let mut o = Object::new(env)?;
         o.set_named_property("id", core.id())?;
-        o.set_named_property("cookieJar", Object::new(env)?)?;
+        let jar_json = self.jar.borrow().to_json_string();
+        o.set_named_property("cookieJar", json_parse(env, &jar_json)?)?;
         let user_data: Unknown = this.get_named_property("userData")?;
         o.set_named_property("userData", user_data)?;
         o.set_named_property("maxErrorScore", core.max_error_score())?;

@@ -245,7 +245,8 @@ impl JsSessionPool {
         user_data: Option<Object>,
     ) -> Result<ClassInstance<'e, JsSession>> {
         let core = SessionCore::new(self.session_params.clone(), now_ms());
-        let instance = JsSession { core: core.into_cell() }.into_instance(env)?;
+        let jar = std::rc::Rc::new(RefCell::new(session_pool_core::cookies::CookieJar::new()));
+        let instance = JsSession::from_parts(core.into_cell(), jar).into_instance(env)?;
         let mut obj = instance.as_object(env);
         let session = instance.core.borrow();
         install_js_fields(&mut obj, &session, user_data, Some(*this), env)?;

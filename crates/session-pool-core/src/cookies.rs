@@ -1,1 +1,29 @@
-//! placeholder, being written
+//! The cookie jar of a session: tough-cookie 6 semantics and formats in pure Rust.
+//!
+//! It stores, matches, orders, expires and serializes cookies exactly as the `CookieJar` of
+//! tough-cookie 6.1 (with its default options) does for Crawlee, so jars persisted by Crawlee load
+//! here and ours load in Crawlee. The store is our own rather than `cookie_store`'s: tough keeps
+//! what `cookie_store` does not (creation and last-access times that drive the send order and make
+//! `Max-Age` count from the last access, `maxAge` itself, unknown attributes, the storage order
+//! its JSON is written in), and parses `Set-Cookie` by its own rules.
+//!
+//! Time is a parameter: every operation that reads the clock takes `now_ms`, milliseconds since
+//! the epoch.
+
+mod browser;
+mod cookie;
+mod date;
+pub mod domain;
+mod error;
+mod jar;
+mod json;
+mod parse;
+mod request;
+
+pub use browser::BrowserCookie;
+pub use cookie::{Cookie, CookieTime};
+pub use date::{format_date, format_iso, parse_date};
+pub use error::{CookieError, CookieErrorKind};
+pub use jar::CookieJar;
+pub use json::TOUGH_COOKIE_VERSION;
+pub use parse::parse_set_cookie;

@@ -13,6 +13,7 @@
 
 mod date;
 mod js_json;
+mod raw_json;
 mod read;
 
 use std::fmt;
@@ -20,24 +21,26 @@ use std::io::{self, BufWriter, Write};
 
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
-use serde_json::Value;
 
 pub use date::{format_iso, parse_date, time_clip};
-pub use js_json::{format_js_number, to_js_pretty_string, write_js_number, write_js_pretty, JsPrettyFormatter};
+pub use js_json::{
+    format_js_number, to_js_pretty_string, write_js_number, write_js_pretty, JsPrettyFormatter,
+};
+pub use raw_json::RawJson;
 
 /// One session as persisted: Crawlee's `Session.getState()`.
 ///
-/// `cookie_jar` is tough-cookie's serialized jar (`CookieJar.toJSON()`), kept as JSON here because the cookie
-/// module owns its meaning; `user_data` is the user's arbitrary JSON. Both keep their key order (serde_json is
-/// built with `preserve_order`), which the byte-identical output depends on.
+/// `cookie_jar` is tough-cookie's serialized jar (`CookieJar.toJSON()`), kept as JSON text here because the
+/// cookie module owns its meaning; `user_data` is the user's arbitrary JSON. Both are [`RawJson`]: validated
+/// text that keeps its key order and is re-printed the JS way when written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistedSession {
     /// Session id, non-empty.
     pub id: String,
     /// tough-cookie's serialized jar, always a JSON object when read by [`parse_state`].
-    pub cookie_jar: Value,
-    /// The session's `userData`.
-    pub user_data: Value,
+    pub cookie_jar: RawJson,
+    /// The session's `userData` (an object, or an array).
+    pub user_data: RawJson,
     /// `maxErrorScore`.
     pub max_error_score: f64,
     /// `errorScoreDecrement`.
@@ -56,7 +59,7 @@ pub struct PersistedSession {
 
 impl PersistedSession {
     /// A borrowed view for [`write_state`].
-    pub fn snapshot(&self) -> SessionSnapshot<'_, Value, Value> {
+    pub fn snapshot(&self) -> SessionSnapshot<'_, RawJson, RawJson> {
         SessionSnapshot {
             id: &self.id,
             cookie_jar: &self.cookie_jar,
@@ -109,8 +112,9 @@ impl PersistedState {
 }
 
 /// A borrowed session in the persisted key order, for writing a pool straight from its live data without first
-/// copying it into [`PersistedSession`]s. `J` and `U` are any `Serialize` types: `serde_json::Value`, or the
-/// cookie module's own jar type if it serializes to tough-cookie's form.
+/// copying it into [`PersistedSession`]s. `J` and `U` are any `Serialize` types: [`RawJson`] (e.g. the text of
+/// `JSON.stringify(userData)` from JS), `serde_json::Value`, or the cookie module's own jar type if it
+/// serializes to tough-cookie's form.
 #[derive(Debug)]
 pub struct SessionSnapshot<'a, J: ?Sized, U: ?Sized> {
     /// Session id.
@@ -142,7 +146,9 @@ struct IsoDate(f64);
 impl Serialize for IsoDate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut buf = [0u8; 27];
-        match date::write_iso(self.0, &mut buf).and_then(|len| std::str::from_utf8(&buf[..len]).ok()) {
+        match date::write_iso(self.0, &mut buf)
+            .and_then(|len| std::str::from_utf8(&buf[..len]).ok())
+        {
             Some(text) => serializer.serialize_str(text),
             None => serializer.serialize_unit(),
         }
@@ -201,7 +207,10 @@ where
         let mut s = serializer.serialize_struct("SessionPoolState", 3)?;
         s.serialize_field("usableSessionsCount", &self.usable)?;
         s.serialize_field("retiredSessionsCount", &self.retired)?;
-        s.serialize_field("sessions", &SessionList(std::cell::Cell::new(self.sessions.take())))?;
+        s.serialize_field(
+            "sessions",
+            &SessionList(std::cell::Cell::new(self.sessions.take())),
+        )?;
         s.end()
     }
 }
@@ -209,7 +218,12 @@ where
 /// Streams a pool state to `writer` exactly as Crawlee's persistence writes it: `JSON.stringify(state, null, 2)`,
 /// no trailing newline. The output is buffered internally and flushed at the end, so a bare `File` is fine;
 /// durability (fsync, atomic rename) is the file store's job.
-pub fn write_state<'a, W, J, U, I>(writer: W, usable_sessions_count: u64, retired_sessions_count: u64, sessions: I) -> io::Result<()>
+pub fn write_state<'a, W, J, U, I>(
+    writer: W,
+    usable_sessions_count: u64,
+    retired_sessions_count: u64,
+    sessions: I,
+) -> io::Result<()>
 where
     W: Write,
     J: Serialize + ?Sized + 'a,
@@ -240,7 +254,11 @@ pub struct SessionProblem {
 impl fmt::Display for SessionProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.id {
-            Some(id) => write!(f, "session #{} (id {id:?}) skipped: {}", self.index, self.reason),
+            Some(id) => write!(
+                f,
+                "session #{} (id {id:?}) skipped: {}",
+                self.index, self.reason
+            ),
             None => write!(f, "session #{} skipped: {}", self.index, self.reason),
         }
     }
@@ -280,7 +298,7 @@ impl std::error::Error for StateError {}
 /// Errors only when the document as a whole is unusable (see [`StateError`]). A session entry that is not an
 /// object, lacks a field, or has one of the wrong type — `id` not a non-empty string, a number field not a finite
 /// number, `expiresAt`/`createdAt` not a date [`parse_date`] accepts (or epoch milliseconds, which Crawlee's
-/// `new Date(value)` also takes), `cookieJar` not an object, `userData` not an object — is skipped and listed in
+/// `new Date(value)` also takes), `cookieJar` not an object, `userData` not an object or array — is skipped and listed in
 /// [`LoadedState::problems`]; so is a repeated id (the first one is kept). A missing `userData` becomes `{}`,
 /// as Crawlee defaults it. The top-level counts are not read back: they are derived from the sessions.
 pub fn parse_state(text: &str) -> Result<LoadedState, StateError> {

@@ -49,7 +49,11 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     // Both fit: month is 1..=12 and day 1..=31 by construction.
     (year, month as u32, day as u32)
@@ -127,37 +131,52 @@ impl IsoString {
     }
 }
 
-impl std::fmt::Write for IsoString {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let end = self.len + s.len();
-        let slot = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
-        slot.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
+impl IsoString {
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    /// `value` as exactly `width` decimal digits (callers pass values that fit).
+    fn push_digits(&mut self, value: i64, width: u32) {
+        for position in (0..width).rev() {
+            let digit = (value / 10i64.pow(position)) % 10;
+            self.push(b'0' + digit as u8);
+        }
     }
 }
 
 /// JS `Date.prototype.toISOString`: `2024-05-01T10:00:00.000Z`, with a signed six-digit year
 /// outside 0..=9999. `None` where JS throws (an invalid date).
 pub(crate) fn iso_string(ms: f64) -> Option<IsoString> {
-    use std::fmt::Write as _;
     let ms = time_clip(ms)?;
     let c = civil(ms);
-    let mut out = IsoString { buf: [0; 32], len: 0 };
-    let written = if (0..=9999).contains(&c.year) {
-        write!(out, "{:04}", c.year)
+    let mut out = IsoString {
+        buf: [0; 32],
+        len: 0,
+    };
+    // Written digit by digit: the `format!` machinery would cost more than the rest of the cookie.
+    if (0..=9999).contains(&c.year) {
+        out.push_digits(c.year, 4);
     } else {
-        let sign = if c.year < 0 { '-' } else { '+' };
-        write!(out, "{sign}{:06}", c.year.abs())
+        out.push(if c.year < 0 { b'-' } else { b'+' });
+        out.push_digits(c.year.abs(), 6);
     }
-    .and_then(|()| {
-        write!(
-            out,
-            "-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-            c.month, c.day, c.hour, c.minute, c.second, c.millis
-        )
-    });
-    written.ok().map(|()| out)
+    for (separator, value, width) in [
+        (b'-', i64::from(c.month), 2),
+        (b'-', i64::from(c.day), 2),
+        (b'T', c.hour, 2),
+        (b':', c.minute, 2),
+        (b':', c.second, 2),
+        (b'.', c.millis, 3),
+    ] {
+        out.push(separator);
+        out.push_digits(value, width);
+    }
+    out.push(b'Z');
+    Some(out)
 }
 
 /// [`iso_string`] as an owned `String`.
@@ -165,7 +184,15 @@ pub fn format_iso(ms: f64) -> Option<String> {
     iso_string(ms).map(|s| s.as_str().to_owned())
 }
 
-fn utc_ms(year: i64, month: u32, day: u32, hour: i64, minute: i64, second: i64, millis: i64) -> f64 {
+fn utc_ms(
+    year: i64,
+    month: u32,
+    day: u32,
+    hour: i64,
+    minute: i64,
+    second: i64,
+    millis: i64,
+) -> f64 {
     let days = days_from_civil(year, month, day);
     (days * MS_PER_DAY + hour * 3_600_000 + minute * 60_000 + second * 1000 + millis) as f64
 }
@@ -227,7 +254,10 @@ fn time_token(token: &str) -> Option<(i64, i64, i64)> {
 fn month_token(token: &str) -> Option<u32> {
     let head = token.get(..3)?;
     let index = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(head))?;
-    token[3..].chars().all(|c| (c as u32) <= 0xFF).then_some(index as u32 + 1)
+    token[3..]
+        .chars()
+        .all(|c| (c as u32) <= 0xFF)
+        .then_some(index as u32 + 1)
 }
 
 /// Parses a cookie date the way tough-cookie's `parseDate` does (RFC 6265 section 5.1.1, with
@@ -276,7 +306,9 @@ pub fn parse_date(input: &str) -> Option<f64> {
         return None;
     }
     // A day that would roll over into the next month (31 April, 29 February 2001) is no date.
-    let day = u32::try_from(day).ok().filter(|d| *d <= days_in_month(year, month))?;
+    let day = u32::try_from(day)
+        .ok()
+        .filter(|d| *d <= days_in_month(year, month))?;
     Some(utc_ms(year, month, day, hour, minute, second, 0))
 }
 
@@ -284,7 +316,9 @@ pub fn parse_date(input: &str) -> Option<f64> {
 /// `toISOString` writes (and its shorter and offset forms), else a cookie date. A date-time without
 /// an offset is read as UTC, where JS would use the local time zone. `None` for an invalid date.
 pub(crate) fn parse_js_date_string(s: &str) -> Option<f64> {
-    parse_iso(s.trim()).or_else(|| parse_date(s)).and_then(time_clip)
+    parse_iso(s.trim())
+        .or_else(|| parse_date(s))
+        .and_then(time_clip)
 }
 
 /// A cursor over ASCII bytes for the ISO reader.
@@ -309,7 +343,11 @@ impl Scanner<'_> {
             return None;
         }
         self.pos += n;
-        Some(slice.iter().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0')))
+        Some(
+            slice
+                .iter()
+                .fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0')),
+        )
     }
 
     fn done(&self) -> bool {
@@ -318,7 +356,10 @@ impl Scanner<'_> {
 }
 
 fn parse_iso(s: &str) -> Option<f64> {
-    let mut sc = Scanner { bytes: s.as_bytes(), pos: 0 };
+    let mut sc = Scanner {
+        bytes: s.as_bytes(),
+        pos: 0,
+    };
     let year = if sc.eat(b'+') {
         sc.digits(6)?
     } else if sc.eat(b'-') {
@@ -340,7 +381,8 @@ fn parse_iso(s: &str) -> Option<f64> {
         }
     }
     let month = u32::try_from(month).ok().filter(|m| (1..=12).contains(m))?;
-    let day = u32::try_from(day).ok().filter(|d| *d >= 1 && *d <= days_in_month(year, month))?;
+    // V8 takes any day up to 31 and lets it roll into the next month ("2024-02-30" is 1 March).
+    let day = u32::try_from(day).ok().filter(|d| (1..=31).contains(d))?;
     let (mut hour, mut minute, mut second, mut millis) = (0, 0, 0, 0);
     let mut offset_minutes = 0;
     if sc.eat(b'T') || sc.eat(b't') {
@@ -365,7 +407,11 @@ fn parse_iso(s: &str) -> Option<f64> {
             }
         }
         if sc.eat(b'Z') || sc.eat(b'z') {
-        } else if sc.bytes.get(sc.pos).is_some_and(|b| *b == b'+' || *b == b'-') {
+        } else if sc
+            .bytes
+            .get(sc.pos)
+            .is_some_and(|b| *b == b'+' || *b == b'-')
+        {
             let negative = sc.eat(b'-');
             if !negative {
                 sc.eat(b'+');
@@ -378,7 +424,11 @@ fn parse_iso(s: &str) -> Option<f64> {
             if oh > 23 || om > 59 {
                 return None;
             }
-            offset_minutes = if negative { -(oh * 60 + om) } else { oh * 60 + om };
+            offset_minutes = if negative {
+                -(oh * 60 + om)
+            } else {
+                oh * 60 + om
+            };
         }
         // 24:00 is the end of the day in ISO, the only hour-24 time JS accepts.
         let end_of_day = hour == 24 && minute == 0 && second == 0 && millis == 0;
@@ -408,22 +458,64 @@ mod tests {
     fn iso_and_utc_strings() {
         // Values from node: new Date(x).toISOString() / toUTCString().
         assert_eq!(format_iso(0.0).as_deref(), Some("1970-01-01T00:00:00.000Z"));
-        assert_eq!(format_iso(-1.0).as_deref(), Some("1969-12-31T23:59:59.999Z"));
-        assert_eq!(format_iso(253402300800000.0).as_deref(), Some("+010000-01-01T00:00:00.000Z"));
-        assert_eq!(format_iso(-62198755200000.0).as_deref(), Some("-000001-01-01T00:00:00.000Z"));
+        assert_eq!(
+            format_iso(-1.0).as_deref(),
+            Some("1969-12-31T23:59:59.999Z")
+        );
+        assert_eq!(
+            format_iso(253402300800000.0).as_deref(),
+            Some("+010000-01-01T00:00:00.000Z")
+        );
+        assert_eq!(
+            format_iso(-62198755200000.0).as_deref(),
+            Some("-000001-01-01T00:00:00.000Z")
+        );
         assert_eq!(format_iso(f64::NAN), None);
-        assert_eq!(format_date(1_700_000_000_000.0).as_deref(), Some("Tue, 14 Nov 2023 22:13:20 GMT"));
+        assert_eq!(
+            format_date(1_700_000_000_000.0).as_deref(),
+            Some("Tue, 14 Nov 2023 22:13:20 GMT")
+        );
     }
 
     #[test]
     fn iso_parse_reads_back_what_it_wrote() {
-        for ms in [0.0, 1_700_000_000_123.0, -1.0, 253402300800000.0, -62198755200000.0, 8.64e15] {
+        for ms in [
+            0.0,
+            1_700_000_000_123.0,
+            -1.0,
+            253402300800000.0,
+            -62198755200000.0,
+            8.64e15,
+        ] {
             let text = format_iso(ms).unwrap_or_default();
             assert_eq!(parse_js_date_string(&text), Some(ms), "{text}");
         }
-        assert_eq!(parse_js_date_string("2024-01-01"), Some(1_704_067_200_000.0));
-        assert_eq!(parse_js_date_string("2024-01-01T01:00:00+01:00"), Some(1_704_067_200_000.0));
-        assert_eq!(parse_js_date_string("2024-02-30T00:00:00Z"), None);
+        assert_eq!(
+            parse_js_date_string("2024-01-01"),
+            Some(1_704_067_200_000.0)
+        );
+        assert_eq!(
+            parse_js_date_string("2024-01-01T01:00:00+01:00"),
+            Some(1_704_067_200_000.0)
+        );
+        // Values from node's Date.parse.
+        assert_eq!(
+            parse_js_date_string("2024-02-30T00:00:00Z"),
+            Some(1_709_251_200_000.0)
+        );
+        assert_eq!(parse_js_date_string("2024-02-32"), None);
+        assert_eq!(
+            parse_js_date_string("2024-01-01T24:00:00Z"),
+            Some(1_704_153_600_000.0)
+        );
+        assert_eq!(
+            parse_js_date_string("2024-01-01T10:00:00.1234Z"),
+            Some(1_704_103_200_123.0)
+        );
+        assert_eq!(
+            parse_js_date_string("Wed, 09 Jun 2100 10:18:14 GMT"),
+            Some(4_116_219_494_000.0)
+        );
         assert_eq!(parse_js_date_string("garbage"), None);
     }
 }

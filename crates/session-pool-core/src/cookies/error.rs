@@ -25,15 +25,24 @@ pub struct CookieError {
 
 impl CookieError {
     pub(crate) fn rejected(message: impl Into<String>) -> Self {
-        Self { kind: CookieErrorKind::Rejected, message: message.into() }
+        Self {
+            kind: CookieErrorKind::Rejected,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn invalid_url() -> Self {
-        Self { kind: CookieErrorKind::InvalidUrl, message: "Invalid URL".to_owned() }
+        Self {
+            kind: CookieErrorKind::InvalidUrl,
+            message: "Invalid URL".to_owned(),
+        }
     }
 
     pub(crate) fn invalid_json(message: impl Into<String>) -> Self {
-        Self { kind: CookieErrorKind::InvalidJson, message: message.into() }
+        Self {
+            kind: CookieErrorKind::InvalidJson,
+            message: message.into(),
+        }
     }
 }
 

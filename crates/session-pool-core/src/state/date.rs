@@ -88,10 +88,15 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let day_of_cycle = shifted.rem_euclid(146_097);
     let year_of_cycle =
         (day_of_cycle - day_of_cycle / 1460 + day_of_cycle / 36_524 - day_of_cycle / 146_096) / 365;
-    let day_of_year = day_of_cycle - (365 * year_of_cycle + year_of_cycle / 4 - year_of_cycle / 100);
+    let day_of_year =
+        day_of_cycle - (365 * year_of_cycle + year_of_cycle / 4 - year_of_cycle / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
     let year = year_of_cycle + cycle * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -162,7 +167,12 @@ impl Cursor<'_> {
 /// process's local time zone, which makes the result depend on `TZ`), and V8's legacy fallback formats
 /// (`Jan 2 2024`, `2024-1-2`, a day that overflows its month) are not accepted.
 pub fn parse_date(text: &str) -> Option<f64> {
-    let mut c = Cursor { bytes: text.trim_matches(|ch: char| ch.is_ascii_whitespace()).as_bytes(), at: 0 };
+    let mut c = Cursor {
+        bytes: text
+            .trim_matches(|ch: char| ch.is_ascii_whitespace())
+            .as_bytes(),
+        at: 0,
+    };
     let year = match c.peek()? {
         sign @ (b'+' | b'-') => {
             c.at += 1;

@@ -30,7 +30,10 @@ impl JsPrettyFormatter {
 /// A newline followed by enough spaces for 64 nesting levels, sliced so each line break is a single write.
 const NEWLINE_AND_SPACES: &[u8; 129] = b"\n                                                                                                                                ";
 
-fn write_newline_indent<W: ?Sized + Write>(writer: &mut W, level: usize) -> io::Result<()> {
+pub(crate) fn write_newline_indent<W: ?Sized + Write>(
+    writer: &mut W,
+    level: usize,
+) -> io::Result<()> {
     let spaces = level * 2;
     if spaces < NEWLINE_AND_SPACES.len() {
         return writer.write_all(&NEWLINE_AND_SPACES[..=spaces]);
@@ -94,7 +97,11 @@ impl Formatter for JsPrettyFormatter {
         writer.write_all(b"]")
     }
 
-    fn begin_array_value<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         if !first {
             writer.write_all(b",")?;
         }
@@ -120,7 +127,11 @@ impl Formatter for JsPrettyFormatter {
         writer.write_all(b"}")
     }
 
-    fn begin_object_key<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         if !first {
             writer.write_all(b",")?;
         }
@@ -135,6 +146,54 @@ impl Formatter for JsPrettyFormatter {
         self.has_value = true;
         Ok(())
     }
+
+    // Text held as `RawValue`/`RawJson` arrives here verbatim; it still has to come out as JS would print it.
+    fn write_raw_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        super::raw_json::write_reindented(writer, fragment, self.indent)
+    }
+}
+
+/// Writes the inside of a JS string literal: `"` and `\\` escaped, C0 controls as `\b \f \n \r \t` or lowercase
+/// `\u00xx`, everything else as UTF-8 (JSON.stringify escapes neither `/` nor non-ASCII).
+pub(crate) fn write_js_string_contents<W: ?Sized + Write>(
+    writer: &mut W,
+    text: &str,
+) -> io::Result<()> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = text.as_bytes();
+    let mut start = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        let short: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x00..=0x1f => &[],
+            _ => continue,
+        };
+        writer.write_all(&bytes[start..i])?;
+        if short.is_empty() {
+            writer.write_all(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ])?;
+        } else {
+            writer.write_all(short)?;
+        }
+        start = i + 1;
+    }
+    writer.write_all(&bytes[start..])
 }
 
 /// Writes `value` as `JSON.stringify(value, null, 2)` would.
@@ -276,7 +335,12 @@ fn layout_js(negative: bool, digits: &[u8], point: i32, out: &mut [u8; 40]) -> u
         }
         let exponent = point - 1;
         push(if exponent < 0 { b"e-" } else { b"e+" }, &mut len);
-        push(itoa::Buffer::new().format(exponent.unsigned_abs()).as_bytes(), &mut len);
+        push(
+            itoa::Buffer::new()
+                .format(exponent.unsigned_abs())
+                .as_bytes(),
+            &mut len,
+        );
     }
     len
 }

@@ -2,16 +2,16 @@
 //!
 //! The text is parsed in one pass with serde visitors instead of through a `serde_json::Value` of the whole
 //! document: every session is checked field by field while it streams past, so one bad session costs only
-//! itself, and only the parts kept (the cookie jar and userData) are materialized.
+//! itself, and the cookie jar and userData are only validated and copied as text (see `RawJson`).
 
 use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::date::{parse_date, time_clip};
-use super::{LoadedState, PersistedSession, SessionProblem, StateError};
+use super::{LoadedState, PersistedSession, RawJson, SessionProblem, StateError};
 
 /// Parses a state document; see [`crate::state::parse_state`].
 pub(super) fn parse(text: &str) -> Result<LoadedState, StateError> {
@@ -23,7 +23,9 @@ pub(super) fn parse(text: &str) -> Result<LoadedState, StateError> {
     let mut de = serde_json::Deserializer::from_str(text);
     // Pool states nest a few levels only; the default recursion limit (128) stays on so a hostile file cannot
     // overflow the stack.
-    let outcome = de.deserialize_any(TopVisitor).map_err(|e| StateError::Syntax(e.to_string()))?;
+    let outcome = de
+        .deserialize_any(TopVisitor)
+        .map_err(|e| StateError::Syntax(e.to_string()))?;
     de.end().map_err(|e| StateError::Syntax(e.to_string()))?;
     match outcome {
         TopOutcome::Sessions(entries) => Ok(collect(entries)),
@@ -49,7 +51,11 @@ fn collect(entries: Vec<Entry>) -> LoadedState {
                     sessions.push(session);
                 }
             }
-            Entry::Bad { id, reasons } => problems.push(SessionProblem { index, id, reason: reasons.join("; ") }),
+            Entry::Bad { id, reasons } => problems.push(SessionProblem {
+                index,
+                id,
+                reason: reasons.join("; "),
+            }),
         }
     }
     LoadedState { sessions, problems }
@@ -99,7 +105,9 @@ macro_rules! shape_visitor_scalars {
 struct TopVisitor;
 
 fn top_wrong(kind: &str) -> TopOutcome {
-    TopOutcome::WrongShape(format!("expected an object with a \"sessions\" array at the top level, found {kind}"))
+    TopOutcome::WrongShape(format!(
+        "expected an object with a \"sessions\" array at the top level, found {kind}"
+    ))
 }
 
 impl<'de> Visitor<'de> for TopVisitor {
@@ -129,7 +137,9 @@ impl<'de> Visitor<'de> for TopVisitor {
         }
         Ok(match sessions {
             Some(Ok(entries)) => TopOutcome::Sessions(entries),
-            Some(Err(kind)) => TopOutcome::WrongShape(format!("\"sessions\" must be an array, found {kind}")),
+            Some(Err(kind)) => {
+                TopOutcome::WrongShape(format!("\"sessions\" must be an array, found {kind}"))
+            }
             None => TopOutcome::WrongShape("the object has no \"sessions\" array".to_owned()),
         })
     }
@@ -149,7 +159,11 @@ impl<'de> de::Deserialize<'de> for TopKey {
                 f.write_str("a key")
             }
             fn visit_str<E: de::Error>(self, key: &str) -> Result<TopKey, E> {
-                Ok(if key == "sessions" { TopKey::Sessions } else { TopKey::Other })
+                Ok(if key == "sessions" {
+                    TopKey::Sessions
+                } else {
+                    TopKey::Other
+                })
             }
         }
         deserializer.deserialize_identifier(KeyVisitor)
@@ -195,13 +209,19 @@ impl<'de> Visitor<'de> for SessionsSeed {
 
 enum Entry {
     Good(PersistedSession),
-    Bad { id: Option<String>, reasons: Vec<String> },
+    Bad {
+        id: Option<String>,
+        reasons: Vec<String>,
+    },
 }
 
 struct EntrySeed;
 
 fn entry_wrong(kind: &'static str) -> Entry {
-    Entry::Bad { id: None, reasons: vec![format!("expected a session object, found {kind}")] }
+    Entry::Bad {
+        id: None,
+        reasons: vec![format!("expected a session object, found {kind}")],
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for EntrySeed {
@@ -329,8 +349,8 @@ impl<'de> Visitor<'de> for EntrySeed {
         while let Some(field) = map.next_key::<Field>()? {
             match field {
                 Field::Id => id = Some(map.next_value::<Loose>()?),
-                Field::CookieJar => cookie_jar = Some(map.next_value::<Value>()?),
-                Field::UserData => user_data = Some(map.next_value::<Value>()?),
+                Field::CookieJar => cookie_jar = Some(map.next_value::<Box<RawValue>>()?),
+                Field::UserData => user_data = Some(map.next_value::<Box<RawValue>>()?),
                 Field::MaxErrorScore => numbers[0] = Some(map.next_value::<Loose>()?),
                 Field::ErrorScoreDecrement => numbers[1] = Some(map.next_value::<Loose>()?),
                 Field::UsageCount => numbers[2] = Some(map.next_value::<Loose>()?),
@@ -343,11 +363,19 @@ impl<'de> Visitor<'de> for EntrySeed {
                 }
             }
         }
-        Ok(validate(id, cookie_jar, user_data, numbers, expires_at, created_at))
+        Ok(validate(
+            id, cookie_jar, user_data, numbers, expires_at, created_at,
+        ))
     }
 }
 
-const NUMBER_FIELDS: [&str; 5] = ["maxErrorScore", "errorScoreDecrement", "usageCount", "maxUsageCount", "errorScore"];
+const NUMBER_FIELDS: [&str; 5] = [
+    "maxErrorScore",
+    "errorScoreDecrement",
+    "usageCount",
+    "maxUsageCount",
+    "errorScore",
+];
 
 fn loose_kind(value: &Loose) -> &'static str {
     match value {
@@ -357,15 +385,23 @@ fn loose_kind(value: &Loose) -> &'static str {
     }
 }
 
-fn value_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+/// The kind of a validated JSON text, from its first byte (serde_json hands over values without leading space).
+fn raw_kind(raw: &RawValue) -> &'static str {
+    match raw.get().as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
     }
+}
+
+fn empty_object() -> RawJson {
+    // "{}" always validates; the fallback only keeps this free of unwrap.
+    RawValue::from_string("{}".to_owned())
+        .map(RawJson::from_raw)
+        .unwrap_or_else(|_| RawJson::from_raw(Box::default()))
 }
 
 fn date_field(name: &str, value: Option<Loose>, reasons: &mut Vec<String>) -> f64 {
@@ -382,16 +418,21 @@ fn date_field(name: &str, value: Option<Loose>, reasons: &mut Vec<String>) -> f6
             let shown: String = text.chars().take(40).collect();
             reasons.push(format!("\"{name}\" is not a valid date: {shown:?}"));
         }
-        (None, Some(Loose::Num(ms))) => reasons.push(format!("\"{name}\" is out of the Date range: {ms}")),
-        (None, Some(other)) => reasons.push(format!("\"{name}\" must be a date string, found {}", loose_kind(&other))),
+        (None, Some(Loose::Num(ms))) => {
+            reasons.push(format!("\"{name}\" is out of the Date range: {ms}"))
+        }
+        (None, Some(other)) => reasons.push(format!(
+            "\"{name}\" must be a date string, found {}",
+            loose_kind(&other)
+        )),
     }
     f64::NAN
 }
 
 fn validate(
     id: Option<Loose>,
-    cookie_jar: Option<Value>,
-    user_data: Option<Value>,
+    cookie_jar: Option<Box<RawValue>>,
+    user_data: Option<Box<RawValue>>,
     numbers: [Option<Loose>; 5],
     expires_at: Option<Loose>,
     created_at: Option<Loose>,
@@ -404,7 +445,10 @@ fn validate(
             None
         }
         Some(other) => {
-            reasons.push(format!("\"id\" must be a string, found {}", loose_kind(&other)));
+            reasons.push(format!(
+                "\"id\" must be a string, found {}",
+                loose_kind(&other)
+            ));
             None
         }
         None => {
@@ -413,38 +457,50 @@ fn validate(
         }
     };
     let cookie_jar = match cookie_jar {
-        Some(jar @ Value::Object(_)) => jar,
+        Some(jar) if raw_kind(&jar) == "an object" => Some(RawJson::from_raw(jar)),
         Some(other) => {
-            reasons.push(format!("\"cookieJar\" must be an object, found {}", value_kind(&other)));
-            Value::Null
+            reasons.push(format!(
+                "\"cookieJar\" must be an object, found {}",
+                raw_kind(&other)
+            ));
+            None
         }
         None => {
             reasons.push("\"cookieJar\" is missing".to_owned());
-            Value::Null
+            None
         }
     };
     // Crawlee's Session defaults a missing userData to {}, so its absence alone does not lose the session.
     let user_data = match user_data {
-        None => Value::Object(serde_json::Map::new()),
-        Some(data @ (Value::Object(_) | Value::Array(_))) => data,
+        None => Some(empty_object()),
+        Some(data) if matches!(raw_kind(&data), "an object" | "an array") => {
+            Some(RawJson::from_raw(data))
+        }
         Some(other) => {
-            reasons.push(format!("\"userData\" must be an object, found {}", value_kind(&other)));
-            Value::Null
+            reasons.push(format!(
+                "\"userData\" must be an object, found {}",
+                raw_kind(&other)
+            ));
+            None
         }
     };
     let mut values = [0.0f64; 5];
     for ((slot, value), name) in values.iter_mut().zip(numbers).zip(NUMBER_FIELDS) {
         match value {
             Some(Loose::Num(n)) if n.is_finite() => *slot = n,
-            Some(other) => reasons.push(format!("\"{name}\" must be a finite number, found {}", loose_kind(&other))),
+            Some(other) => reasons.push(format!(
+                "\"{name}\" must be a finite number, found {}",
+                loose_kind(&other)
+            )),
             None => reasons.push(format!("\"{name}\" is missing")),
         }
     }
     let expires_at = date_field("expiresAt", expires_at, &mut reasons);
     let created_at = date_field("createdAt", created_at, &mut reasons);
-    match id {
-        Some(id) if reasons.is_empty() => {
-            let [max_error_score, error_score_decrement, usage_count, max_usage_count, error_score] = values;
+    match (id, cookie_jar, user_data) {
+        (Some(id), Some(cookie_jar), Some(user_data)) if reasons.is_empty() => {
+            let [max_error_score, error_score_decrement, usage_count, max_usage_count, error_score] =
+                values;
             Entry::Good(PersistedSession {
                 id,
                 cookie_jar,
@@ -458,6 +514,6 @@ fn validate(
                 error_score,
             })
         }
-        id => Entry::Bad { id, reasons },
+        (id, _, _) => Entry::Bad { id, reasons },
     }
 }

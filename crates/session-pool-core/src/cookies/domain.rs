@@ -1,0 +1,363 @@
+//! Host and path rules of RFC 6265 as tough-cookie applies them: canonical domains, domain and path
+//! matching, the default path, public suffixes (from the compiled-in `psl` list) and the "secure
+//! context" test that decides whether Secure cookies may be set and sent.
+
+use super::error::CookieError;
+use super::parse::js_trim;
+use std::net::Ipv6Addr;
+
+/// Top-level names reserved by RFC 6761 that tough-cookie treats as registrable.
+const SPECIAL_USE_DOMAINS: [&str; 5] = ["local", "example", "invalid", "localhost", "test"];
+/// Of those, the ones that may also stand alone as a cookie domain.
+const SPECIAL_TREATMENT_DOMAINS: [&str; 2] = ["localhost", "invalid"];
+
+/// A dotted-quad IPv4 address without leading zeros, the only form tough recognizes.
+pub(crate) fn is_ipv4(s: &str) -> bool {
+    let mut count = 0;
+    for part in s.split('.') {
+        count += 1;
+        let valid = !part.is_empty()
+            && part.len() <= 3
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part.len() == 1 || !part.starts_with('0'))
+            && part.parse::<u16>().is_ok_and(|v| v <= 255);
+        if !valid {
+            return false;
+        }
+    }
+    count == 4
+}
+
+/// An IPv6 address, optionally in brackets and with a zone index, as tough's IPv6 pattern accepts.
+pub(crate) fn is_ipv6(s: &str) -> bool {
+    let s = s.strip_prefix('[').unwrap_or(s);
+    let s = s.strip_suffix(']').unwrap_or(s);
+    let address = match s.split_once('%') {
+        Some((address, zone)) => {
+            if zone.is_empty() || !zone.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return false;
+            }
+            address
+        }
+        None => s,
+    };
+    address.parse::<Ipv6Addr>().is_ok()
+}
+
+/// The IP test of tough's `domainMatch`: a bare IPv4 address or a bare lowercase IPv6 address.
+fn is_ip_for_domain_match(s: &str) -> bool {
+    is_ipv4(s)
+        || (!s
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || b == b'[' || b == b']' || b == b'%')
+            && s.parse::<Ipv6Addr>().is_ok())
+}
+
+/// The host part of `http://<input>` as the WHATWG URL parser gives it, `None` where it fails.
+fn url_hostname(input: &str) -> Option<String> {
+    let url = url::Url::parse(&format!("http://{input}")).ok()?;
+    url.host_str().map(str::to_owned)
+}
+
+/// tough-cookie's `canonicalDomain`: trimmed, one leading dot dropped, IPv6 addresses normalized
+/// without brackets, non-ASCII names converted to punycode, the rest lowercased. `None` where
+/// tough throws (a name the URL parser refuses).
+pub fn canonical_domain(domain: &str) -> Option<String> {
+    let trimmed = js_trim(domain);
+    let s = trimmed.strip_prefix('.').unwrap_or(trimmed);
+    if is_ipv6(s) {
+        let open = if s.starts_with('[') { "" } else { "[" };
+        let close = if s.ends_with(']') { "" } else { "]" };
+        let host = url_hostname(&format!("{open}{s}{close}"))?;
+        return Some(
+            host.strip_prefix('[')
+                .and_then(|h| h.strip_suffix(']'))
+                .unwrap_or(&host)
+                .to_owned(),
+        );
+    }
+    // tough counts NUL as "not ASCII" here, so it too goes through the URL parser.
+    if s.chars().any(|c| c == '\0' || !c.is_ascii()) {
+        return url_hostname(s);
+    }
+    Some(s.to_ascii_lowercase())
+}
+
+/// tough-cookie's `domainMatch` on already canonical names: `host` is `cookie_domain` or a
+/// subdomain of it, and is not an IP address.
+pub fn domain_match(host: &str, cookie_domain: &str) -> bool {
+    if host == cookie_domain {
+        return true;
+    }
+    // The last occurrence, as JS `lastIndexOf`; an empty needle sits at the very end.
+    let idx = host.rfind(cookie_domain).unwrap_or(0);
+    if idx == 0 || host.len() != cookie_domain.len() + idx {
+        return false;
+    }
+    if host.as_bytes().get(idx - 1) != Some(&b'.') {
+        return false;
+    }
+    !is_ip_for_domain_match(host)
+}
+
+/// tough-cookie's `pathMatch` (RFC 6265 section 5.1.4).
+pub fn path_match(request_path: &str, cookie_path: &str) -> bool {
+    if request_path == cookie_path {
+        return true;
+    }
+    if !request_path.starts_with(cookie_path) {
+        return false;
+    }
+    cookie_path.ends_with('/') || request_path.as_bytes().get(cookie_path.len()) == Some(&b'/')
+}
+
+/// tough-cookie's `defaultPath` (RFC 6265 section 5.1.4): the directory of the request path.
+pub fn default_path(path: &str) -> &str {
+    if !path.starts_with('/') || path == "/" {
+        return "/";
+    }
+    match path.rfind('/') {
+        Some(0) | None => "/",
+        Some(i) => &path[..i],
+    }
+}
+
+/// tldts' shallow hostname check: label lengths, allowed characters (a-z, 0-9, '-', '_', and any
+/// non-ASCII), no empty label inside, no label starting or ending with '-'.
+fn is_valid_hostname(hostname: &str) -> bool {
+    // Lengths and positions are counted in UTF-16 units, as in JS.
+    let units: Vec<u16> = hostname.encode_utf16().collect();
+    let len = units.len();
+    if len == 0 || len > 255 {
+        return false;
+    }
+    let allowed = |c: u16| {
+        (u16::from(b'a')..=u16::from(b'z')).contains(&c)
+            || (u16::from(b'0')..=u16::from(b'9')).contains(&c)
+            || c > 127
+    };
+    let first = units[0];
+    if !allowed(first) && first != u16::from(b'.') && first != u16::from(b'_') {
+        return false;
+    }
+    let (dot, dash, underscore) = (u16::from(b'.'), u16::from(b'-'), u16::from(b'_'));
+    let mut last_dot: isize = -1;
+    let mut last: Option<u16> = None;
+    for (i, &c) in units.iter().enumerate() {
+        let i = i as isize;
+        if c == dot {
+            if i - last_dot > 64 || last == Some(dot) || last == Some(dash) {
+                return false;
+            }
+            last_dot = i;
+        } else if !(allowed(c) || c == dash || c == underscore) || (c == dash && last == Some(dot))
+        {
+            return false;
+        }
+        last = Some(c);
+    }
+    (len as isize) - last_dot - 1 <= 63 && last != Some(dash)
+}
+
+/// tldts' quick IP test, applied before any suffix lookup.
+fn is_probably_ip(hostname: &str) -> bool {
+    let b = hostname.as_bytes();
+    let ipv4 = (7..=15).contains(&b.len())
+        && b.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        && b.iter().filter(|c| **c == b'.').count() == 3
+        && !hostname.starts_with('.')
+        && !hostname.ends_with('.');
+    let inner = hostname.strip_prefix('[').unwrap_or(hostname);
+    let inner = inner.strip_suffix(']').unwrap_or(inner);
+    let ipv6 = if hostname.len() < 3 {
+        hostname == "::"
+    } else {
+        inner.len() <= 39
+            && inner.bytes().all(|c| c == b':' || c.is_ascii_hexdigit())
+            && inner.contains(':')
+    };
+    ipv4 || ipv6
+}
+
+/// The registrable domain (public suffix plus one label) of a hostname, as tldts' `getDomain`
+/// returns it with ICANN and private rules; `None` for IPs, invalid names and public suffixes.
+///
+/// Only hostname-shaped input is handled: where tldts would first dig a host out of a URL-like
+/// string (`a.com:80`, `user@a.com`), this answers `None`.
+fn registrable_domain(input: &str) -> Option<&str> {
+    let mut hostname = input;
+    while hostname.len() > 1 && hostname.ends_with('.') {
+        hostname = &hostname[..hostname.len() - 1];
+    }
+    if is_probably_ip(hostname) || !is_valid_hostname(hostname) {
+        return None;
+    }
+    let suffix_len = psl::suffix(hostname.as_bytes())?.as_bytes().len();
+    let leading_dots = hostname.len() - hostname.trim_start_matches('.').len();
+    if suffix_len == hostname.len() - leading_dots {
+        return None;
+    }
+    // The label just before the suffix starts after the last dot that precedes it.
+    let before_suffix = hostname.len().checked_sub(suffix_len + 1)?;
+    match hostname.get(..before_suffix)?.rfind('.') {
+        None => Some(hostname),
+        Some(dot) => hostname.get(dot + 1..),
+    }
+}
+
+/// tough-cookie's `getPublicSuffix` with special-use domains allowed (its `CookieJar` default):
+/// despite the name, the shortest domain a cookie may be set on (`example.co.uk` for
+/// `www.example.co.uk`); `Ok(None)` when `domain` itself is a public suffix or an IP address.
+/// A lone special-use name other than `localhost` and `invalid` is an error, as in tough.
+pub fn public_suffix(domain: &str) -> Result<Option<&str>, CookieError> {
+    let mut labels = domain.rsplit('.');
+    let top = labels.next().unwrap_or("");
+    if SPECIAL_USE_DOMAINS.contains(&top) {
+        if let Some(second) = labels.next() {
+            // "second.top" is the tail of `domain`, so it can be borrowed from it.
+            return Ok(domain.get(domain.len() - second.len() - top.len() - 1..));
+        }
+        if SPECIAL_TREATMENT_DOMAINS.contains(&top) {
+            return Ok(Some(domain));
+        }
+        return Err(CookieError::rejected(format!(
+            "Cookie has domain set to the public suffix \"{top}\" which is a special use domain. To allow this, configure your CookieJar with {{allowSpecialUseDomain: true, rejectPublicSuffixes: false}}."
+        )));
+    }
+    Ok(registrable_domain(domain))
+}
+
+/// tough-cookie's `permuteDomain`: the registrable domain of `domain` and every longer suffix of it
+/// up to `domain` itself, shortest first; `Ok(None)` when it has no registrable domain.
+pub fn permute_domain(domain: &str) -> Result<Option<Vec<String>>, CookieError> {
+    let Some(suffix) = public_suffix(domain)? else {
+        return Ok(None);
+    };
+    if suffix == domain {
+        return Ok(Some(vec![domain.to_owned()]));
+    }
+    let trimmed = domain.strip_suffix('.').unwrap_or(domain);
+    // JS `slice(0, -n)` with n past the start gives "".
+    let prefix = trimmed
+        .len()
+        .checked_sub(suffix.len() + 1)
+        .and_then(|end| trimmed.get(..end))
+        .unwrap_or("");
+    let mut current = suffix.to_owned();
+    let mut out = vec![current.clone()];
+    for part in prefix.rsplit('.') {
+        current = format!("{part}.{current}");
+        out.push(current.clone());
+    }
+    Ok(Some(out))
+}
+
+/// tough-cookie's `isPotentiallyTrustworthy` with secure-on-local allowed: https and wss, and
+/// loopback hosts (127.0.0.0/8, ::1, localhost and *.localhost) over any scheme.
+pub(crate) fn is_potentially_trustworthy(scheme: &str, hostname: &str) -> bool {
+    if scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("wss") {
+        return true;
+    }
+    let host = hostname
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(hostname)
+        .trim_end_matches('.');
+    if is_ipv4(host) {
+        return host.split('.').next() == Some("127");
+    }
+    if is_ipv6(host) {
+        return host == "::1";
+    }
+    let lower = host.to_lowercase();
+    lower == "localhost" || lower.ends_with(".localhost")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_suffix_like_tough() {
+        // Expected values printed by tough-cookie 6.1.0's getPublicSuffix/permuteDomain.
+        let cases: &[(&str, Option<&str>)] = &[
+            ("example.com", Some("example.com")),
+            ("www.example.com", Some("example.com")),
+            ("com", None),
+            ("co.uk", None),
+            ("a.b.example.co.uk", Some("example.co.uk")),
+            ("foo.bar", Some("foo.bar")),
+            ("bar", None),
+            ("localhost", Some("localhost")),
+            ("foo.localhost", Some("foo.localhost")),
+            ("a.b.example", Some("b.example")),
+            ("invalid", Some("invalid")),
+            ("1.2.3.4", None),
+            ("::1", None),
+            ("example.com.", Some("example.com")),
+            ("ex_ample.com", Some("ex_ample.com")),
+            ("ex ample.com", None),
+            ("github.io", None),
+            ("a.foo.github.io", Some("foo.github.io")),
+            ("a.kawasaki.jp", None),
+            ("city.kawasaki.jp", Some("city.kawasaki.jp")),
+            ("a.www.ck", Some("www.ck")),
+            ("-foo.com", None),
+            ("foo-.com", None),
+            ("a..b.com", None),
+            (".com", None),
+            ("1.2.3.4.5", Some("4.5")),
+            ("256.1.1.1", None),
+            ("foo.com..", Some("foo.com")),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(public_suffix(input).ok().flatten(), *expected, "{input}");
+        }
+        assert!(public_suffix("example").is_err());
+        assert!(public_suffix("test").is_err());
+    }
+
+    #[test]
+    fn permutations_like_tough() {
+        // From tough-cookie 6.1.0's permuteDomain.
+        let p = |d: &str| permute_domain(d).ok().flatten();
+        assert_eq!(
+            p("x.y.z.example.org"),
+            Some(vec![
+                "example.org".to_owned(),
+                "z.example.org".to_owned(),
+                "y.z.example.org".to_owned(),
+                "x.y.z.example.org".to_owned()
+            ])
+        );
+        assert_eq!(
+            p("example.com."),
+            Some(vec!["example.com".to_owned(), ".example.com".to_owned()])
+        );
+        assert_eq!(p("com"), None);
+    }
+
+    #[test]
+    fn matching_rules() {
+        assert!(domain_match("www.example.com", "example.com"));
+        assert!(!domain_match("wwwexample.com", "example.com"));
+        assert!(!domain_match("1.2.3.4", "2.3.4"));
+        assert!(domain_match("1.2.3.4", "1.2.3.4"));
+        assert!(path_match("/a/b", "/a"));
+        assert!(path_match("/a/b", "/a/"));
+        assert!(!path_match("/ab", "/a"));
+        assert_eq!(default_path("/a/b"), "/a");
+        assert_eq!(default_path("/a"), "/");
+        assert_eq!(default_path("a"), "/");
+        assert_eq!(
+            canonical_domain(" .EXAMPLE.com").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(canonical_domain("[::1]").as_deref(), Some("::1"));
+        assert_eq!(canonical_domain("ü.com").as_deref(), Some("xn--tda.com"));
+        assert!(is_potentially_trustworthy("http", "127.0.0.2"));
+        assert!(is_potentially_trustworthy("http", "[::1]"));
+        assert!(is_potentially_trustworthy("http", "a.localhost"));
+        assert!(!is_potentially_trustworthy("http", "example.com"));
+    }
+}

@@ -1,0 +1,80 @@
+'use strict'
+// The JS half of Session: the cookie methods that take or return objects. Reading a response's headers or
+// building cookie objects is what JS does fastest; the native side gets and gives one string per call
+// (src/session.rs), and every cookie rule stays in the core.
+
+function headersOf(response) {
+  const headers = typeof response.headers === 'function' ? response.headers() : response.headers
+  return headers && typeof headers === 'object' ? headers : undefined
+}
+
+// `set-cookie` as a list of header values, whatever shape the HTTP client gives: a plain object (Node's
+// http, got, Puppeteer and Playwright, any letter case), a fetch `Headers` or a `Map`.
+function setCookieValues(headers) {
+  if (typeof headers.getSetCookie === 'function') return headers.getSetCookie()
+  let raw = headers['set-cookie']
+  if (raw === undefined && typeof headers.get === 'function') raw = headers.get('set-cookie')
+  if (raw === undefined || raw === null) {
+    for (const name of Object.keys(headers)) {
+      if (name.toLowerCase() === 'set-cookie') {
+        raw = headers[name]
+        break
+      }
+    }
+  }
+  if (raw === undefined || raw === null || raw === '') return []
+  return Array.isArray(raw) ? raw.map(String) : [String(raw)]
+}
+
+function urlString(url) {
+  if (typeof url === 'string') return url
+  if (url && typeof url.href === 'string') return url.href
+  return undefined
+}
+
+function installSessionMethods(Session) {
+  const proto = Session.prototype
+
+  /** Stores the cookies of a response's `set-cookie` header; bad cookies are skipped, nothing throws. */
+  function setCookiesFromResponse(response) {
+    if (!response || typeof response !== 'object') return
+    try {
+      const headers = headersOf(response)
+      if (!headers) return
+      const values = setCookieValues(headers)
+      if (values.length === 0) return
+      const url = typeof response.url === 'function' ? response.url() : response.url
+      this._setCookieHeaders(values, urlString(url))
+    } catch {
+      // Crawlee logs and carries on when a response cannot be read; so do we.
+    }
+  }
+
+  /** Stores cookies in the browsers' (Puppeteer/Playwright) format for `url`; bad ones are skipped. */
+  function setCookies(cookies, url) {
+    if (!Array.isArray(cookies)) {
+      throw new TypeError(`Expected argument \`cookies\` of \`setCookies\` to be an Array of cookies but received type \`${typeof cookies}\``)
+    }
+    this._setBrowserCookiesJson(JSON.stringify(cookies), urlString(url))
+  }
+
+  /** The cookies for `url` in the browsers' format, ready for `page.setCookie` / `context.addCookies`. */
+  function getCookies(url) {
+    return JSON.parse(this._getBrowserCookiesJson(urlString(url) ?? url))
+  }
+
+  const methods = {
+    setCookiesFromResponse,
+    putResponse: setCookiesFromResponse,
+    setCookies,
+    putPuppeteerCookies: setCookies,
+    setPuppeteerCookies: setCookies,
+    getCookies,
+    getPuppeteerCookies: getCookies,
+  }
+  for (const [name, fn] of Object.entries(methods)) {
+    Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true, enumerable: false })
+  }
+}
+
+module.exports = { installSessionMethods }
