@@ -200,6 +200,13 @@ export declare namespace CookieJar {
   function deserializeSync(json: string | object): CookieJar
 }
 
+export declare class ExternalObject<T> {
+  readonly '': {
+    readonly '': unique symbol
+    [K: symbol]: T
+  }
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -315,3 +322,12 @@ export type JsSessionPool = SessionPool
 
 /** Name of the event a pool emits, with the `Session` as argument, when one of its sessions retires. */
 export declare const EVENT_SESSION_RETIRED: string
+
+/** What loading a state gave the JS side: an opaque list to restore from, its length, and warnings to log. */
+export interface LoadedStateJs {
+  restore: ExternalObject<RestoreList>
+  count: number
+  warnings: Array<string>
+  /** Whether a record was found (even an unreadable one). */
+  found: boolean
+}

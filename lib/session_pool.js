@@ -4,6 +4,7 @@
 // create, what to evict, the counters) is made by the native class underneath (src/session_pool.rs).
 
 const { EventEmitter } = require('node:events')
+const { Persistence } = require('./persistence.js')
 
 const kTable = Symbol('sessionsBySlot')
 const kInitialized = Symbol('initialized')
@@ -16,6 +17,8 @@ const kCreate = Symbol('create')
 const kAdopt = Symbol('adopt')
 const kRelease = Symbol('release')
 const kClearEvicted = Symbol('clearEvicted')
+const kPersistence = Symbol('persistence')
+const kInitializing = Symbol('initializing')
 
 const ACQUIRE_MISSING = -1
 const ACQUIRE_AFTER_EVICTION = -3
@@ -65,6 +68,12 @@ function createSessionPoolClass(native) {
       this[kQueue] = []
       this[kFactory] = opts.createSessionFunction
       this[kSessionOptions] = opts.sessionOptions ? { ...opts.sessionOptions } : {}
+      this[kInitializing] = null
+      this[kPersistence] = new Persistence(this, opts, {
+        table: () => this[kTable],
+        adopt: (session) => this[kAdopt](session, false),
+        purgeOnStart: native._purgeOnStart,
+      })
     }
 
     /** Opens a pool and initializes it. */
@@ -74,9 +83,23 @@ function createSessionPoolClass(native) {
       return pool
     }
 
-    async initialize() {
-      if (this[kInitialized]) return
-      this[kInitialized] = true
+    /** Loads the persisted state (when persistence is on) and starts periodic persistence. */
+    initialize() {
+      if (this[kInitialized]) return Promise.resolve()
+      if (!this[kInitializing]) {
+        this[kInitializing] = this[kPersistence].start().then(
+          () => {
+            this[kInitialized] = true
+            this[kInitializing] = null
+          },
+          (err) => {
+            this[kInitializing] = null
+            this[kPersistence].stop()
+            throw err
+          },
+        )
+      }
+      return this[kInitializing]
     }
 
     getSession(sessionId) {
@@ -134,16 +157,25 @@ function createSessionPoolClass(native) {
       }
     }
 
+    /** Persists the state now (to the default key-value store, or the `keyValueStore` option). */
     async persistState(options) {
-      void options
+      await this[kPersistence].persist(options)
     }
 
+    /** Removes the persisted state of this pool (its own key only). */
     async resetStore(options) {
-      void options
+      await this[kPersistence].reset(options)
     }
 
-    async teardown(options) {
-      void options
+    /** Stops this pool's persistence timer and event listener, then persists unless `persistState: false`. */
+    async teardown({ persistState = true } = {}) {
+      this[kPersistence].stop()
+      if (persistState) await this[kPersistence].persist()
+    }
+
+    /** Where the default store keeps this pool's state (undefined with a `keyValueStore`). */
+    get persistStatePath() {
+      return this[kPersistence].path
     }
 
     [kCreate]() {

@@ -2,8 +2,9 @@
 //! jar. Objects cross the boundary as one JSON string each way (`lib/cookie_jar.js` parses and builds them):
 //! one native call and a `JSON.parse` are cheaper than building objects field by field through N-API.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -12,8 +13,20 @@ use session_pool_core::cookies::{CookieError, CookieErrorKind, CookieJar};
 use crate::error::type_error;
 use crate::now_ms;
 
-/// A jar shared between a `Session` and the `CookieJar` object that shows it to JS.
-pub(crate) type JarCell = Rc<RefCell<CookieJar>>;
+/// A jar shared between a `Session` and the `CookieJar` object that shows it to JS. The inner `Arc` lets a
+/// persistence snapshot share the jar; the next write then copies it (`Arc::make_mut`), so taking a snapshot
+/// never copies cookies on the JS thread.
+pub(crate) type JarCell = Rc<RefCell<Arc<CookieJar>>>;
+
+/// A new shared jar.
+pub(crate) fn new_jar(jar: CookieJar) -> JarCell {
+    Rc::new(RefCell::new(Arc::new(jar)))
+}
+
+/// The jar for writing (reads of cookies count: they update last-access times and drop expired cookies).
+pub(crate) fn jar_mut(cell: &JarCell) -> RefMut<'_, CookieJar> {
+    RefMut::map(cell.borrow_mut(), Arc::make_mut)
+}
 
 /// A cookie error as JS sees it: `TypeError` for an unusable URL (as `new URL()` throws), `Error` otherwise
 /// with tough-cookie's message.
@@ -42,7 +55,7 @@ impl JsCookieJar {
     /// An empty jar.
     #[napi(constructor)]
     pub fn new() -> Self {
-        JsCookieJar { jar: Rc::new(RefCell::new(CookieJar::new())) }
+        JsCookieJar { jar: new_jar(CookieJar::new()) }
     }
 
     /// Stores a cookie from a `Set-Cookie` string for `url`; throws, as tough-cookie does, when the cookie
@@ -50,7 +63,7 @@ impl JsCookieJar {
     #[napi(js_name = "_setCookie", skip_typescript)]
     pub fn set_cookie(&self, env: Env, cookie: String, url: String) -> Result<Option<String>> {
         let now = now_ms();
-        let mut jar = self.jar.borrow_mut();
+        let mut jar = jar_mut(&self.jar);
         let stored = jar.set_cookie_returning(&cookie, &url, now).map_err(|e| cookie_error(&env, e))?;
         Ok(stored.and_then(|c| serde_json::to_string(c).ok()))
     }
@@ -64,7 +77,7 @@ impl JsCookieJar {
         let Some(cookie) = parsed.cookies().first().cloned() else {
             return Err(Error::from_reason("Cookie failed to parse"));
         };
-        let mut jar = self.jar.borrow_mut();
+        let mut jar = jar_mut(&self.jar);
         let stored = jar.set_cookie_object_returning(cookie, &url, now, true).map_err(|e| cookie_error(&env, e))?;
         Ok(stored.and_then(|c| serde_json::to_string(c).ok()))
     }
@@ -72,7 +85,7 @@ impl JsCookieJar {
     /// The cookies for `url` as a JSON array of tough-cookie cookie objects, in tough's order.
     #[napi(js_name = "_getCookiesJson", skip_typescript)]
     pub fn get_cookies_json(&self, env: Env, url: String) -> Result<String> {
-        let cookies = self.jar.borrow_mut().get_cookies(&url, now_ms()).map_err(|e| cookie_error(&env, e))?;
+        let cookies = jar_mut(&self.jar).get_cookies(&url, now_ms()).map_err(|e| cookie_error(&env, e))?;
         serde_json::to_string(&cookies).map_err(|e| Error::from_reason(e.to_string()))
     }
 
@@ -80,7 +93,7 @@ impl JsCookieJar {
     #[napi(ts_args_type = "url: string | URL")]
     pub fn get_cookie_string_sync(&self, env: Env, url: Option<Unknown>) -> Result<String> {
         let url = crate::js_options::url_arg(&env, url, "getCookieStringSync")?;
-        self.jar.borrow_mut().get_cookie_string(&url, now_ms()).map_err(|e| cookie_error(&env, e))
+        jar_mut(&self.jar).get_cookie_string(&url, now_ms()).map_err(|e| cookie_error(&env, e))
     }
 
     /// tough-cookie's serialized jar, as a JSON string.
@@ -93,14 +106,14 @@ impl JsCookieJar {
     #[napi(js_name = "_loadJSONString", skip_typescript)]
     pub fn load_json_string(&self, env: Env, json: String) -> Result<()> {
         let loaded = CookieJar::from_json_str(&json, now_ms()).map_err(|e| cookie_error(&env, e))?;
-        *self.jar.borrow_mut() = loaded;
+        *self.jar.borrow_mut() = Arc::new(loaded);
         Ok(())
     }
 
     /// Removes every cookie.
     #[napi]
     pub fn remove_all_cookies_sync(&self) {
-        self.jar.borrow_mut().remove_all_cookies();
+        jar_mut(&self.jar).remove_all_cookies();
     }
 }
 

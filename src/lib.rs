@@ -5,6 +5,7 @@
 mod cookie_jar;
 mod error;
 mod js_options;
+mod key_value_store;
 mod session;
 mod session_pool;
 
@@ -32,4 +33,10 @@ pub(crate) fn now_ms() -> f64 {
         .map(|d| d.as_secs_f64() * 1000.0)
         .unwrap_or(0.0)
         .floor()
+}
+
+/// Whether the default store starts empty, given `CRAWLEE_PURGE_ON_START` (Crawlee's rule: unless `0`/`false`).
+#[napi(js_name = "_purgeOnStart", skip_typescript)]
+pub fn purge_on_start(env_value: Option<String>) -> bool {
+    session_pool_core::file_store::purge_on_start(env_value.as_deref())
 }

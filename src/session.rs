@@ -8,11 +8,10 @@ use session_pool_core::options::{self, OptionValue, BLOCKED_STATUS_CODES, EVENT_
 use session_pool_core::session::{SessionCell, SessionCore, SessionParams, SESSION_OPTION_NAMES};
 
 use std::cell::RefCell;
-use std::rc::Rc;
 
 use session_pool_core::cookies::{BrowserCookie, CookieJar};
 
-use crate::cookie_jar::{cookie_error, require_url, JarCell, JsCookieJar};
+use crate::cookie_jar::{cookie_error, jar_mut, new_jar, require_url, JarCell, JsCookieJar};
 use crate::error::{option_error, type_error};
 use crate::js_options::{get_option, number_list, option_value, options_object, own_names, string_arg, url_arg};
 use crate::now_ms;
@@ -62,7 +61,7 @@ fn jar_from_option(env: &Env, value: Unknown) -> Result<JarCell> {
         )
     };
     let text = match value.get_type()? {
-        ValueType::Undefined => return Ok(Rc::new(RefCell::new(CookieJar::new()))),
+        ValueType::Undefined => return Ok(new_jar(CookieJar::new())),
         ValueType::String => unsafe { value.cast::<String>() }?,
         ValueType::Object => {
             if JsCookieJar::instance_of(env, &value)? {
@@ -73,7 +72,7 @@ fn jar_from_option(env: &Env, value: Unknown) -> Result<JarCell> {
         }
         other => return Err(bad(&format!("got type `{}`", crate::js_options::type_name(other)))),
     };
-    CookieJar::from_json_str(&text, now_ms()).map(|j| Rc::new(RefCell::new(j))).map_err(|e| bad(&e.message))
+    CookieJar::from_json_str(&text, now_ms()).map(new_jar).map_err(|e| bad(&e.message))
 }
 
 /// Sets the fields Crawlee exposes as plain properties, so reading them costs no native call and `userData`
@@ -124,7 +123,7 @@ impl JsSession {
         let opts = options_object("options", options)?.map_err(|e| option_error(&env, e))?;
         let jar = match &opts {
             Some(o) if o.has_own_property("cookieJar")? => jar_from_option(&env, o.get_named_property("cookieJar")?)?,
-            _ => Rc::new(RefCell::new(CookieJar::new())),
+            _ => new_jar(CookieJar::new()),
         };
         let (params, user_data, session_pool) = match &opts {
             None => (SessionParams::default(), None, None),
@@ -205,7 +204,7 @@ impl JsSession {
     #[napi(js_name = "_setCookieHeaders", skip_typescript)]
     pub fn set_cookie_headers(&self, headers: Vec<String>, url: Option<String>) -> u32 {
         let Some(url) = url else { return headers.len() as u32 };
-        let errors = self.jar.borrow_mut().set_cookies_from_headers(headers.iter().map(String::as_str), &url, now_ms());
+        let errors = jar_mut(&self.jar).set_cookies_from_headers(headers.iter().map(String::as_str), &url, now_ms());
         errors.len() as u32
     }
 
@@ -219,7 +218,7 @@ impl JsSession {
         let unreadable = (items.len() - cookies.len()) as u32;
         let Some(url) = url else { return items.len() as u32 };
         let max_age_secs = self.core.borrow().max_age_secs();
-        let errors = self.jar.borrow_mut().set_browser_cookies(&cookies, &url, max_age_secs, now_ms());
+        let errors = jar_mut(&self.jar).set_browser_cookies(&cookies, &url, max_age_secs, now_ms());
         unreadable + errors.len() as u32
     }
 
@@ -227,7 +226,7 @@ impl JsSession {
     #[napi(js_name = "_getBrowserCookiesJson", skip_typescript)]
     pub fn get_browser_cookies_json(&self, env: Env, url: Option<String>) -> Result<String> {
         let url = require_url(&env, url, "getCookies")?;
-        let cookies = self.jar.borrow_mut().get_browser_cookies(&url, now_ms()).map_err(|e| cookie_error(&env, e))?;
+        let cookies = jar_mut(&self.jar).get_browser_cookies(&url, now_ms()).map_err(|e| cookie_error(&env, e))?;
         serde_json::to_string(&cookies).map_err(|e| Error::from_reason(e.to_string()))
     }
 
@@ -235,7 +234,7 @@ impl JsSession {
     #[napi(ts_args_type = "url: string | URL")]
     pub fn get_cookie_string(&self, env: Env, url: Option<Unknown>) -> Result<String> {
         let url = url_arg(&env, url, "getCookieString")?;
-        self.jar.borrow_mut().get_cookie_string(&url, now_ms()).map_err(|e| cookie_error(&env, e))
+        jar_mut(&self.jar).get_cookie_string(&url, now_ms()).map_err(|e| cookie_error(&env, e))
     }
 
     /// Stores one raw `Set-Cookie` string for `url`; throws on a cookie that does not parse, is for another
@@ -244,7 +243,7 @@ impl JsSession {
     pub fn set_cookie(&self, env: Env, raw_cookie: Option<Unknown>, url: Option<Unknown>) -> Result<()> {
         let raw_cookie = string_arg(&env, raw_cookie, "setCookie", "rawCookie")?;
         let url = url_arg(&env, url, "setCookie")?;
-        self.jar.borrow_mut().set_cookie(&raw_cookie, &url, now_ms()).map_err(|e| cookie_error(&env, e))?;
+        jar_mut(&self.jar).set_cookie(&raw_cookie, &url, now_ms()).map_err(|e| cookie_error(&env, e))?;
         Ok(())
     }
 

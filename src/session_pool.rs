@@ -12,7 +12,14 @@ use session_pool_core::options::{self, NumberRule, OptionValue, MAX_POOL_SIZE};
 use session_pool_core::pool::{Acquire, PoolCore};
 use session_pool_core::session::{SessionCore, SessionParams, SESSION_OPTION_NAMES};
 
+use std::sync::Arc;
+
+use session_pool_core::snapshot::{PoolSnapshot, SnapshotSession};
+
+use crate::cookie_jar::JarCell;
 use crate::error::{option_error, pool_error, type_error};
+use crate::key_value_store::{open_store, ParseStateTask, ReadStateTask, RestoreList, WriteStateTask};
+use crate::session::json_parse;
 use crate::js_options::{get_option, number_list, options_object, own_names};
 use crate::now_ms;
 use crate::session::{install_js_fields, JsSession};
@@ -42,7 +49,7 @@ const CREATE_AFTER_EVICTION: i64 = -3;
 /// `EventEmitter` that emits `sessionRetired`.
 #[napi(js_name = "SessionPool")]
 pub struct JsSessionPool {
-    core: RefCell<PoolCore>,
+    core: RefCell<PoolCore<JarCell>>,
     session_params: SessionParams,
 }
 
@@ -205,7 +212,7 @@ impl JsSessionPool {
     /// Adds a session to the pool and returns its slot; `makeRoom` evicts unusable sessions first when full.
     #[napi(js_name = "_commit", skip_typescript)]
     pub fn commit(&self, session: &JsSession, make_room: bool) -> Result<u32> {
-        self.core.borrow_mut().add(session.core.clone(), make_room, now_ms()).map_err(pool_error)
+        self.core.borrow_mut().add(session.core.clone(), session.jar.clone(), make_room, now_ms()).map_err(pool_error)
     }
 
     /// Slots evicted since the last call.
@@ -232,7 +239,7 @@ impl JsSessionPool {
 
     /// Occupied slots in insertion order.
     #[napi(js_name = "_slotsInOrder", skip_typescript)]
-    pub fn slots_in_order(&self) -> Vec<u32> {
+    pub fn slots_in_order_js(&self) -> Vec<u32> {
         self.core.borrow().slots_in_order()
     }
 
@@ -245,12 +252,135 @@ impl JsSessionPool {
         user_data: Option<Object>,
     ) -> Result<ClassInstance<'e, JsSession>> {
         let core = SessionCore::new(self.session_params.clone(), now_ms());
-        let jar = std::rc::Rc::new(RefCell::new(session_pool_core::cookies::CookieJar::new()));
+        let jar = crate::cookie_jar::new_jar(session_pool_core::cookies::CookieJar::new());
         let instance = JsSession::from_parts(core.into_cell(), jar).into_instance(env)?;
         let mut obj = instance.as_object(env);
         let session = instance.core.borrow();
         install_js_fields(&mut obj, &session, user_data, Some(*this), env)?;
         drop(session);
         Ok(instance)
+    }
+
+    /// Takes a snapshot now and writes it to the default store's record on a worker thread. `userDataJson` is
+    /// a JSON array of the sessions' `userData`, in `_slotsInOrder()` order.
+    #[napi(js_name = "_writeStateFile", skip_typescript)]
+    pub fn write_state_file(
+        &self,
+        storage_dir: Option<String>,
+        store_id: Option<String>,
+        key: String,
+        user_data_json: String,
+    ) -> Result<AsyncTask<WriteStateTask>> {
+        let store = open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?;
+        Ok(AsyncTask::new(WriteStateTask { store, snapshot: self.snapshot(), user_data_json }))
+    }
+
+    /// Reads and parses the default store's record on a worker thread (removing it instead when
+    /// `purgeFirst`, for the first open of a run).
+    #[napi(js_name = "_readStateFile", skip_typescript)]
+    pub fn read_state_file(
+        &self,
+        storage_dir: Option<String>,
+        store_id: Option<String>,
+        key: String,
+        purge_first: bool,
+    ) -> Result<AsyncTask<ReadStateTask>> {
+        let store = open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?;
+        Ok(AsyncTask::new(ReadStateTask { store, purge_first, max_age_secs: self.session_params.max_age_secs }))
+    }
+
+    /// Parses a state given as JSON text on a worker thread.
+    #[napi(js_name = "_parseState", skip_typescript)]
+    pub fn parse_state(&self, text: String) -> AsyncTask<ParseStateTask> {
+        AsyncTask::new(ParseStateTask { text, max_age_secs: self.session_params.max_age_secs })
+    }
+
+    /// Removes the pool's record from the default store; true if there was one.
+    #[napi(js_name = "_removeStateFile", skip_typescript)]
+    pub fn remove_state_file(&self, storage_dir: Option<String>, store_id: Option<String>, key: String) -> Result<bool> {
+        let store = open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?;
+        store.remove().map_err(|e| Error::from_reason(format!("Removing {} failed: {e}", store.path().display())))
+    }
+
+    /// The path of the pool's record in the default store.
+    #[napi(js_name = "_statePath", skip_typescript)]
+    pub fn state_path(&self, storage_dir: Option<String>, store_id: Option<String>, key: String) -> Result<String> {
+        Ok(open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?.path().display().to_string())
+    }
+
+    /// Wraps restored sessions `start..end` with the pool's default factory, keeps the usable ones and adds
+    /// them to the pool. Returns `[session, slot, session, slot, ...]`.
+    #[napi(js_name = "_restoreChunk", skip_typescript)]
+    pub fn restore_chunk<'e>(
+        &self,
+        env: &'e Env,
+        this: This,
+        restore: &External<RestoreList>,
+        start: u32,
+        end: u32,
+    ) -> Result<Array<'e>> {
+        let list = &restore.0;
+        let end = (end as usize).min(list.len());
+        let start = (start as usize).min(end);
+        let now = now_ms();
+        let mut kept = Vec::new();
+        let mut user_data = String::from("[");
+        for r in &list[start..end] {
+            let core = SessionCore::new(r.params.clone(), now);
+            if !core.is_usable(now) {
+                continue;
+            }
+            if !kept.is_empty() {
+                user_data.push(',');
+            }
+            user_data.push_str(r.persisted.user_data.as_str());
+            kept.push((core, r.jar.clone()));
+        }
+        user_data.push(']');
+        let user_data: Object = json_parse(env, &user_data)?.coerce_to_object()?;
+        let mut out = env.create_array((kept.len() * 2) as u32)?;
+        for (i, (core, jar)) in kept.into_iter().enumerate() {
+            let ud: Object = user_data.get_element(i as u32)?;
+            let cell = core.into_cell();
+            let jar_cell = crate::cookie_jar::new_jar(jar);
+            let session = JsSession::from_parts(cell.clone(), jar_cell.clone()).into_instance(env)?;
+            let mut obj = session.as_object(env);
+            install_js_fields(&mut obj, &cell.borrow(), Some(ud), Some(*this), env)?;
+            let slot = self.core.borrow_mut().add(cell, jar_cell, false, now).map_err(pool_error)?;
+            out.set((i * 2) as u32, obj)?;
+            out.set((i * 2 + 1) as u32, slot)?;
+        }
+        Ok(out)
+    }
+
+    /// Restored sessions `start..end` in their persisted form (JSON array), for a user's
+    /// `createSessionFunction`.
+    #[napi(js_name = "_restoreStatesJson", skip_typescript)]
+    pub fn restore_states_json(&self, restore: &External<RestoreList>, start: u32, end: u32) -> Result<String> {
+        let list = &restore.0;
+        let end = (end as usize).min(list.len());
+        let start = (start as usize).min(end);
+        let items: Vec<&session_pool_core::state::PersistedSession> = list[start..end].iter().map(|r| &r.persisted).collect();
+        serde_json::to_string(&items).map_err(|e| Error::from_reason(e.to_string()))
+    }
+}
+
+impl JsSessionPool {
+    /// The pool's sessions now, in `getState()` order; jars are shared, not copied.
+    fn snapshot(&self) -> PoolSnapshot {
+        let now = now_ms();
+        let mut core = self.core.borrow_mut();
+        let usable = core.usable_count(now) as u64;
+        let retired = core.retired_count(now) as u64;
+        let sessions = core
+            .slots_in_order()
+            .into_iter()
+            .filter_map(|slot| {
+                let session = core.session(slot)?.borrow();
+                let jar: Arc<session_pool_core::cookies::CookieJar> = core.payload(slot)?.borrow().clone();
+                Some(SnapshotSession::of(&session, jar))
+            })
+            .collect();
+        PoolSnapshot { usable_sessions_count: usable, retired_sessions_count: retired, sessions }
     }
 }

@@ -7,4 +7,5 @@ pub mod file_store;
 pub mod options;
 pub mod pool;
 pub mod session;
+pub mod snapshot;
 pub mod state;

@@ -64,19 +64,22 @@ impl Ord for Expiry {
     }
 }
 
-struct Entry {
+struct Entry<P> {
     session: SessionCell,
+    /// What the binding keeps with the session (its cookie jar); dropped on eviction.
+    payload: P,
     /// Insertion order, for `getState()` and to tell a reused slot from its previous occupant.
     seq: u64,
     /// Index of this slot in `members`.
     pos: usize,
 }
 
-/// A pool of sessions. Single-threaded: it lives on the JS thread with the sessions it holds.
-pub struct PoolCore {
+/// A pool of sessions, each with a payload `P` of the caller's. Single-threaded: it lives on the JS thread
+/// with the sessions it holds.
+pub struct PoolCore<P = ()> {
     max_pool_size: usize,
     blocked_status_codes: Rc<[f64]>,
-    entries: Vec<Option<Entry>>,
+    entries: Vec<Option<Entry<P>>>,
     free_slots: Vec<u32>,
     members: Vec<u32>,
     ids: HashMap<String, u32>,
@@ -87,7 +90,7 @@ pub struct PoolCore {
     rng: fastrand::Rng,
 }
 
-impl PoolCore {
+impl<P> PoolCore<P> {
     /// An empty pool; `blocked_status_codes` replaces the default list when given.
     pub fn new(max_pool_size: usize, blocked_status_codes: Option<Vec<f64>>) -> Self {
         let codes: Vec<f64> = blocked_status_codes
@@ -172,6 +175,11 @@ impl PoolCore {
         self.entries.get(slot as usize).and_then(|e| e.as_ref()).map(|e| &e.session)
     }
 
+    /// The payload kept with the session in a slot.
+    pub fn payload(&self, slot: u32) -> Option<&P> {
+        self.entries.get(slot as usize).and_then(|e| e.as_ref()).map(|e| &e.payload)
+    }
+
     /// The slot of a held session id (usable or not).
     pub fn slot_of(&self, id: &str) -> Option<u32> {
         self.ids.get(id).copied()
@@ -179,7 +187,7 @@ impl PoolCore {
 
     /// Adds a session. `make_room` evicts unusable sessions first when the pool is full (what `addSession`
     /// does); sessions the allocation flow creates were already given room by [`PoolCore::acquire`].
-    pub fn add(&mut self, session: SessionCell, make_room: bool, now_ms: f64) -> Result<u32, PoolError> {
+    pub fn add(&mut self, session: SessionCell, payload: P, make_room: bool, now_ms: f64) -> Result<u32, PoolError> {
         let id = {
             let s = session.borrow();
             if s.membership().is_some() {
@@ -216,7 +224,7 @@ impl PoolCore {
             self.expiry.push(Reverse((Expiry(expires_at), seq, slot)));
         }
         self.ids.insert(id, slot);
-        self.entries[slot as usize] = Some(Entry { session, seq, pos: self.members.len() });
+        self.entries[slot as usize] = Some(Entry { session, payload, seq, pos: self.members.len() });
         self.members.push(slot);
         Ok(slot)
     }
@@ -299,12 +307,12 @@ mod tests {
         SessionCore::new(SessionParams { id: id.map(String::from), ..Default::default() }, NOW).into_cell()
     }
 
-    fn fill(pool: &mut PoolCore, n: usize) -> Vec<SessionCell> {
+    fn fill(pool: &mut PoolCore<()>, n: usize) -> Vec<SessionCell> {
         (0..n)
             .map(|_| {
                 assert_eq!(pool.acquire(None, NOW), Acquire::Create);
                 let s = new_session(None);
-                pool.add(s.clone(), false, NOW).unwrap();
+                pool.add(s.clone(), (), false, NOW).unwrap();
                 s
             })
             .collect()
@@ -312,7 +320,7 @@ mod tests {
 
     #[test]
     fn creates_until_full_then_picks_usable_ones() {
-        let mut pool = PoolCore::with_seed(3, None, 1);
+        let mut pool: PoolCore = PoolCore::with_seed(3, None, 1);
         fill(&mut pool, 3);
         for _ in 0..100 {
             assert!(matches!(pool.acquire(None, NOW), Acquire::Existing(_)));
@@ -322,7 +330,7 @@ mod tests {
 
     #[test]
     fn picking_an_unusable_session_evicts_all_unusable_ones() {
-        let mut pool = PoolCore::with_seed(4, None, 7);
+        let mut pool: PoolCore = PoolCore::with_seed(4, None, 7);
         let sessions = fill(&mut pool, 4);
         for s in &sessions[..3] {
             assert!(s.borrow_mut().retire());
@@ -349,9 +357,9 @@ mod tests {
 
     #[test]
     fn lookup_by_id_returns_only_usable_sessions() {
-        let mut pool = PoolCore::new(10, None);
+        let mut pool: PoolCore = PoolCore::new(10, None);
         let a = new_session(Some("a"));
-        pool.add(a.clone(), true, NOW).unwrap();
+        pool.add(a.clone(), (), true, NOW).unwrap();
         let slot = pool.slot_of("a").unwrap();
         assert_eq!(pool.acquire(Some("a"), NOW), Acquire::Existing(slot));
         assert_eq!(pool.acquire(Some("nope"), NOW), Acquire::Missing);
@@ -363,37 +371,37 @@ mod tests {
 
     #[test]
     fn duplicate_ids_and_double_membership_are_refused() {
-        let mut pool = PoolCore::new(10, None);
-        pool.add(new_session(Some("x")), true, NOW).unwrap();
-        let e = pool.add(new_session(Some("x")), true, NOW).unwrap_err();
+        let mut pool: PoolCore = PoolCore::new(10, None);
+        pool.add(new_session(Some("x")), (), true, NOW).unwrap();
+        let e = pool.add(new_session(Some("x")), (), true, NOW).unwrap_err();
         assert_eq!(e.to_string(), "Cannot add session with id 'x' as it already exists in the pool");
         let s = new_session(Some("y"));
-        pool.add(s.clone(), true, NOW).unwrap();
-        let mut other = PoolCore::new(10, None);
-        assert_eq!(other.add(s, true, NOW).unwrap_err(), PoolError::AlreadyInPool("y".into()));
+        pool.add(s.clone(), (), true, NOW).unwrap();
+        let mut other: PoolCore = PoolCore::new(10, None);
+        assert_eq!(other.add(s, (), true, NOW).unwrap_err(), PoolError::AlreadyInPool("y".into()));
     }
 
     #[test]
     fn add_session_may_exceed_max_pool_size_but_evicts_unusable_first() {
-        let mut pool = PoolCore::new(2, None);
+        let mut pool: PoolCore = PoolCore::new(2, None);
         let s = fill(&mut pool, 2);
-        pool.add(new_session(None), true, NOW).unwrap();
+        pool.add(new_session(None), (), true, NOW).unwrap();
         assert_eq!(pool.len(), 3);
         assert!(s[0].borrow_mut().retire());
-        pool.add(new_session(None), true, NOW).unwrap();
+        pool.add(new_session(None), (), true, NOW).unwrap();
         assert_eq!((pool.len(), pool.retired_count(NOW)), (3, 0));
     }
 
     #[test]
     fn expiry_counts_without_a_scan_and_only_once() {
-        let mut pool = PoolCore::new(10, None);
+        let mut pool: PoolCore = PoolCore::new(10, None);
         for (i, age) in [1.0, 2.0, 100.0].iter().enumerate() {
             let s = SessionCore::new(
                 SessionParams { id: Some(format!("s{i}")), max_age_secs: Some(*age), ..Default::default() },
                 NOW,
             )
             .into_cell();
-            pool.add(s, true, NOW).unwrap();
+            pool.add(s, (), true, NOW).unwrap();
         }
         assert_eq!(pool.usable_count(NOW + 1_500.0), 2);
         assert_eq!(pool.retired_count(NOW + 2_000.0), 2);
@@ -407,15 +415,15 @@ mod tests {
 
     #[test]
     fn unusable_session_added_counts_as_retired() {
-        let mut pool = PoolCore::new(10, None);
+        let mut pool: PoolCore = PoolCore::new(10, None);
         let s = SessionCore::new(SessionParams { usage_count: Some(50.0), ..Default::default() }, NOW).into_cell();
-        pool.add(s, true, NOW).unwrap();
+        pool.add(s, (), true, NOW).unwrap();
         assert_eq!((pool.usable_count(NOW), pool.retired_count(NOW)), (0, 1));
     }
 
     #[test]
     fn slots_reuse_keeps_insertion_order_and_ids_consistent() {
-        let mut pool = PoolCore::with_seed(3, None, 3);
+        let mut pool: PoolCore = PoolCore::with_seed(3, None, 3);
         let s = fill(&mut pool, 3);
         let first_ids: Vec<String> = s.iter().map(|c| c.borrow().id().to_string()).collect();
         let order: Vec<String> = pool
@@ -427,7 +435,7 @@ mod tests {
         assert!(s[1].borrow_mut().retire());
         pool.evict_unusable(NOW);
         let n = new_session(Some("new"));
-        pool.add(n, false, NOW).unwrap();
+        pool.add(n, (), false, NOW).unwrap();
         let order: Vec<String> = pool
             .slots_in_order()
             .iter()
@@ -439,7 +447,7 @@ mod tests {
 
     #[test]
     fn churn_keeps_counters_equal_to_a_full_scan() {
-        let mut pool = PoolCore::with_seed(50, None, 42);
+        let mut pool: PoolCore = PoolCore::with_seed(50, None, 42);
         let mut rng = fastrand::Rng::with_seed(9);
         let mut now = NOW;
         for _ in 0..20_000 {
@@ -451,7 +459,7 @@ mod tests {
                         now,
                     )
                     .into_cell();
-                    pool.add(s, false, now).unwrap();
+                    pool.add(s, (), false, now).unwrap();
                 }
                 Acquire::Existing(slot) => {
                     let cell = pool.session(slot).unwrap().clone();

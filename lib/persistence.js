@@ -1,0 +1,197 @@
+'use strict'
+// Persistence of one pool: where its state lives (Crawlee's local key-value store layout, or a key-value store
+// object the user hands in), when it is written (a timer that never keeps the process alive, the
+// 'persistState' events of an emitter, explicit calls, teardown) and how it is restored. Serializing, writing
+// and parsing happen on worker threads (src/key_value_store.rs); restoring wraps sessions in chunks so the
+// event loop keeps turning.
+
+const DEFAULT_KEY = 'SDK_SESSION_POOL_STATE'
+const DEFAULT_INTERVAL_MILLIS = 60_000
+const RESTORE_CHUNK = 2_000
+
+// Records of the default store already emptied in this process: the default store starts empty once per run.
+const purgedThisRun = new Set()
+
+function intervalFromEnv() {
+  const raw = process.env.CRAWLEE_PERSIST_STATE_INTERVAL_MILLIS
+  const n = raw === undefined || raw === '' ? NaN : Number(raw)
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_INTERVAL_MILLIS
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+
+function makeLogger(log) {
+  const call = (names, message, data) => {
+    for (const name of names) {
+      if (log && typeof log[name] === 'function') return log[name](message, data)
+    }
+    if (names[0] !== 'debug') console.warn(`SessionPool: ${message}`, data === undefined ? '' : data)
+    return undefined
+  }
+  return {
+    warning: (message, data) => call(['warning', 'warn'], message, data),
+    debug: (message, data) => call(['debug'], message, data),
+  }
+}
+
+class Persistence {
+  /**
+   * @param pool the SessionPool
+   * @param options the pool's options
+   * @param hooks { table: () => Session[] by slot, adopt(session): adds a factory-made session,
+   *   purgeOnStart(envValue): whether the default store starts empty }
+   */
+  constructor(pool, options, hooks) {
+    this.pool = pool
+    this.hooks = hooks
+    this.enabled = options.persistenceOptions?.enable ?? true
+    this.key = options.persistStateKey ?? DEFAULT_KEY
+    this.storeId = options.persistStateKeyValueStoreId
+    this.keyValueStore = options.keyValueStore
+    this.events = options.events
+    this.intervalMillis = options.persistStateIntervalMillis
+    this.createSessionFunction = options.createSessionFunction
+    this.log = makeLogger(options.log)
+    this.storageDir = undefined
+    this.timer = null
+    this.listener = null
+    this.chain = Promise.resolve()
+  }
+
+  /** Where the default store keeps the state (for messages and the demo's summary). */
+  get path() {
+    return this.keyValueStore ? undefined : this.pool._statePath(this.storageDir, this.storeId, this.key)
+  }
+
+  isEnabled(options) {
+    return this.enabled || Boolean(options && options.enable)
+  }
+
+  /** Loads the persisted state (if any) and starts periodic persistence. Called by initialize(). */
+  async start() {
+    // The environment is read when the pool opens, not cached per process.
+    this.storageDir = process.env.CRAWLEE_STORAGE_DIR || undefined
+    if (!this.enabled) return
+    await this.load()
+    const interval = this.intervalMillis ?? intervalFromEnv()
+    this.timer = setInterval(() => {
+      this.persist().catch((err) => this.log.warning('Periodic persistence failed', { error: String(err) }))
+    }, interval)
+    this.timer.unref()
+    if (this.events) {
+      this.listener = () => {
+        this.persist().catch((err) => this.log.warning('Persistence on a persistState event failed', { error: String(err) }))
+      }
+      this.events.on('persistState', this.listener)
+    }
+  }
+
+  /** Stops the timer and the event listener of this pool only. */
+  stop() {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+    if (this.events && this.listener) this.events.off('persistState', this.listener)
+    this.listener = null
+  }
+
+  async load() {
+    let loaded
+    if (this.keyValueStore) {
+      let value
+      try {
+        value = await this.keyValueStore.getValue(this.key)
+      } catch (err) {
+        this.log.warning(`Could not read the persisted state '${this.key}' from the keyValueStore; the pool starts empty`, { error: String(err) })
+        return
+      }
+      if (value === null || value === undefined) return
+      let text
+      if (typeof value === 'string') text = value
+      else if (Buffer.isBuffer(value)) text = value.toString('utf8')
+      else text = JSON.stringify(value)
+      loaded = await this.pool._parseState(text)
+    } else {
+      const path = this.pool._statePath(this.storageDir, this.storeId, this.key)
+      const isDefaultStore = this.storeId === undefined || this.storeId === 'default'
+      const purgeFirst = isDefaultStore && !purgedThisRun.has(path) && this.hooks.purgeOnStart(process.env.CRAWLEE_PURGE_ON_START)
+      purgedThisRun.add(path)
+      loaded = await this.pool._readStateFile(this.storageDir, this.storeId, this.key, purgeFirst)
+    }
+    for (const warning of loaded.warnings) this.log.warning(warning)
+    await this.restore(loaded)
+  }
+
+  async restore(loaded) {
+    const { pool } = this
+    if (!this.createSessionFunction) {
+      const table = this.hooks.table()
+      for (let start = 0; start < loaded.count; start += RESTORE_CHUNK) {
+        const out = pool._restoreChunk(loaded.restore, start, start + RESTORE_CHUNK)
+        for (let i = 0; i < out.length; i += 2) table[out[i + 1]] = out[i]
+        if (start + RESTORE_CHUNK < loaded.count) await nextTurn()
+      }
+      return
+    }
+    // A user's factory gets each persisted session as its options, as Crawlee passes them.
+    for (let start = 0; start < loaded.count; start += RESTORE_CHUNK) {
+      const states = JSON.parse(pool._restoreStatesJson(loaded.restore, start, start + RESTORE_CHUNK))
+      for (const state of states) {
+        state.sessionPool = pool
+        state.createdAt = new Date(state.createdAt)
+        state.expiresAt = new Date(state.expiresAt)
+        const session = await this.createSessionFunction.call(pool, pool, { sessionOptions: state })
+        if (session && typeof session.isUsable === 'function' && session.isUsable()) this.hooks.adopt(session)
+      }
+      await nextTurn()
+    }
+  }
+
+  /** Persists now (after any persist already under way); never rejects for a storage failure. */
+  persist(options) {
+    if (!this.isEnabled(options)) return Promise.resolve()
+    const run = this.chain.then(() => this.writeOnce())
+    this.chain = run.catch(() => {})
+    return run
+  }
+
+  async writeOnce() {
+    const { pool } = this
+    if (this.keyValueStore) {
+      try {
+        await this.keyValueStore.setValue(this.key, pool.getState())
+      } catch (err) {
+        this.log.warning(`Failed to persist the session pool state to '${this.key}' in the keyValueStore`, { error: String(err) })
+      }
+      return
+    }
+    const table = this.hooks.table()
+    let userData
+    try {
+      userData = JSON.stringify(pool._slotsInOrder().map((slot) => table[slot].userData ?? {}))
+    } catch (err) {
+      this.log.warning('Failed to persist the session pool state: a userData is not serializable to JSON', { error: String(err) })
+      return
+    }
+    try {
+      await pool._writeStateFile(this.storageDir, this.storeId, this.key, userData)
+    } catch (err) {
+      this.log.warning(`Failed to persist the session pool state to ${this.path}`, { error: String(err) })
+    }
+  }
+
+  async reset(options) {
+    if (!this.isEnabled(options)) return
+    if (this.keyValueStore) {
+      try {
+        await this.keyValueStore.setValue(this.key, null)
+      } catch (err) {
+        this.log.warning(`Failed to reset '${this.key}' in the keyValueStore`, { error: String(err) })
+      }
+      return
+    }
+    await this.chain
+    this.pool._removeStateFile(this.storageDir, this.storeId, this.key)
+  }
+}
+
+module.exports = { Persistence }

@@ -1,0 +1,130 @@
+//! The default file store glue: reading, writing and removing the pool's record in Crawlee's local
+//! key-value store layout, on libuv's worker threads so the event loop stays free. A user-supplied
+//! `keyValueStore` (async `getValue`/`setValue`) is driven from `lib/persistence.js`; its text goes through
+//! [`ParseStateTask`] so parsing is off the JS thread too.
+
+use napi::bindgen_prelude::*;
+use napi::Task;
+use napi_derive::napi;
+use session_pool_core::file_store::{FileStore, ReadOutcome};
+use session_pool_core::snapshot::{restore_sessions, PoolSnapshot, RestoredSession};
+use session_pool_core::state::parse_state;
+
+use crate::now_ms;
+
+/// Sessions parsed off the JS thread, waiting to be wrapped in chunks.
+pub struct RestoreList(pub(crate) Vec<RestoredSession>);
+
+/// What loading a state gave the JS side: an opaque list to restore from, its length, and warnings to log.
+#[napi(object, object_to_js = true, object_from_js = false)]
+pub struct LoadedStateJs {
+    pub restore: External<RestoreList>,
+    pub count: u32,
+    pub warnings: Vec<String>,
+    /// Whether a record was found (even an unreadable one).
+    pub found: bool,
+}
+
+/// Opens the pool's record in the default store; errors (a store id that escapes the storage folder, a bad
+/// key) become JS errors naming the option.
+pub(crate) fn open_store(storage_dir: Option<&str>, store_id: Option<&str>, key: &str) -> Result<FileStore> {
+    FileStore::open(storage_dir, store_id, key).map_err(|e| Error::from_reason(e.to_string()))
+}
+
+/// Writes a snapshot to the record, atomically, on a worker thread.
+pub struct WriteStateTask {
+    pub(crate) store: FileStore,
+    pub(crate) snapshot: PoolSnapshot,
+    pub(crate) user_data_json: String,
+}
+
+impl Task for WriteStateTask {
+    type Output = ();
+    type JsValue = ();
+
+    fn compute(&mut self) -> Result<()> {
+        let snapshot = &self.snapshot;
+        let user_data = &self.user_data_json;
+        self.store
+            .write_with(|file| snapshot.write(user_data, file))
+            .map_err(|e| Error::from_reason(format!("Writing {} failed: {e}", self.store.path().display())))
+    }
+
+    fn resolve(&mut self, _env: Env, _output: ()) -> Result<()> {
+        Ok(())
+    }
+}
+
+fn loaded_to_js(restored: session_pool_core::snapshot::Restored, mut warnings: Vec<String>, found: bool) -> LoadedStateJs {
+    if !restored.problems.is_empty() {
+        warnings.push(format!(
+            "{} persisted session(s) could not be restored: {}",
+            restored.problems.len(),
+            restored.problems.join("; ")
+        ));
+    }
+    LoadedStateJs {
+        count: restored.sessions.len() as u32,
+        restore: External::new(RestoreList(restored.sessions)),
+        warnings,
+        found,
+    }
+}
+
+/// Reads (after removing it, when the run starts with an empty default store) and parses the record.
+pub struct ReadStateTask {
+    pub(crate) store: FileStore,
+    pub(crate) purge_first: bool,
+    pub(crate) max_age_secs: Option<f64>,
+}
+
+impl Task for ReadStateTask {
+    type Output = (session_pool_core::snapshot::Restored, Vec<String>, bool);
+    type JsValue = LoadedStateJs;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        if self.purge_first {
+            self.store
+                .remove()
+                .map_err(|e| Error::from_reason(format!("Removing {} failed: {e}", self.store.path().display())))?;
+            return Ok((Default::default(), Vec::new(), false));
+        }
+        let now = now_ms();
+        let outcome = self
+            .store
+            .read_state(now)
+            .map_err(|e| Error::from_reason(format!("Reading {} failed: {e}", self.store.path().display())))?;
+        Ok(match outcome {
+            ReadOutcome::Missing => (Default::default(), Vec::new(), false),
+            ReadOutcome::Loaded(state) => (restore_sessions(state, self.max_age_secs, now), Vec::new(), true),
+            ReadOutcome::MovedAside { warning, .. } => (Default::default(), vec![warning], true),
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, (restored, warnings, found): Self::Output) -> Result<LoadedStateJs> {
+        Ok(loaded_to_js(restored, warnings, found))
+    }
+}
+
+/// Parses a state given as text (from a user's key-value store).
+pub struct ParseStateTask {
+    pub(crate) text: String,
+    pub(crate) max_age_secs: Option<f64>,
+}
+
+impl Task for ParseStateTask {
+    type Output = (session_pool_core::snapshot::Restored, Vec<String>);
+    type JsValue = LoadedStateJs;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let text = std::mem::take(&mut self.text);
+        match parse_state(&text) {
+            Ok(state) => Ok((restore_sessions(state, self.max_age_secs, now_ms()), Vec::new())),
+            Err(e) => Ok((Default::default(), vec![format!("The persisted state is not usable ({e}); the pool starts empty")])),
+        }
+    }
+
+    fn resolve(&mut self, _env: Env, (restored, warnings): Self::Output) -> Result<LoadedStateJs> {
+        Ok(loaded_to_js(restored, warnings, true))
+    }
+}
