@@ -200,13 +200,6 @@ export declare namespace CookieJar {
   function deserializeSync(json: string | object): CookieJar
 }
 
-export declare class ExternalObject<T> {
-  readonly '': {
-    readonly '': unique symbol
-    [K: symbol]: T
-  }
-}
-
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -325,7 +318,7 @@ export declare const EVENT_SESSION_RETIRED: string
 
 /** What loading a state gave the JS side: an opaque list to restore from, its length, and warnings to log. */
 export interface LoadedStateJs {
-  restore: ExternalObject<RestoreList>
+  restore: unknown
   count: number
   warnings: Array<string>
   /** Whether a record was found (even an unreadable one). */

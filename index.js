@@ -6,6 +6,8 @@ const { createSessionPoolClass } = require('./lib/session_pool.js')
 const { installSessionMethods } = require('./lib/session.js')
 const { installCookieJarMethods } = require('./lib/cookie_jar.js')
 
+// Raw N-API versions of the per-request calls (see src/fast_paths.rs).
+native._installFastPaths(native.Session.prototype, native.SessionPool.prototype)
 installSessionMethods(native.Session)
 installCookieJarMethods(native.CookieJar)
 

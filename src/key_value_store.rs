@@ -18,6 +18,7 @@ pub struct RestoreList(pub(crate) Vec<RestoredSession>);
 /// What loading a state gave the JS side: an opaque list to restore from, its length, and warnings to log.
 #[napi(object, object_to_js = true, object_from_js = false)]
 pub struct LoadedStateJs {
+    #[napi(ts_type = "unknown")]
     pub restore: External<RestoreList>,
     pub count: u32,
     pub warnings: Vec<String>,

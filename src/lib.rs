@@ -4,6 +4,7 @@
 
 mod cookie_jar;
 mod error;
+mod fast_paths;
 mod js_options;
 mod key_value_store;
 mod session;

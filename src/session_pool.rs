@@ -200,13 +200,7 @@ impl JsSessionPool {
     /// one), -3 (create one; evicted slots are waiting in `_takeEvicted()`).
     #[napi(js_name = "_acquire", skip_typescript)]
     pub fn acquire(&self, id: Option<String>) -> i64 {
-        let mut core = self.core.borrow_mut();
-        match core.acquire(id.as_deref(), now_ms()) {
-            Acquire::Existing(slot) => i64::from(slot),
-            Acquire::Missing => MISSING,
-            Acquire::Create if core.has_evicted() => CREATE_AFTER_EVICTION,
-            Acquire::Create => CREATE,
-        }
+        self.acquire_slot(id.as_deref())
     }
 
     /// Adds a session to the pool and returns its slot; `makeRoom` evicts unusable sessions first when full.
@@ -366,6 +360,17 @@ impl JsSessionPool {
 }
 
 impl JsSessionPool {
+    /// The allocation step shared by the generated method and the raw fast path.
+    pub(crate) fn acquire_slot(&self, id: Option<&str>) -> i64 {
+        let mut core = self.core.borrow_mut();
+        match core.acquire(id, now_ms()) {
+            Acquire::Existing(slot) => i64::from(slot),
+            Acquire::Missing => MISSING,
+            Acquire::Create if core.has_evicted() => CREATE_AFTER_EVICTION,
+            Acquire::Create => CREATE,
+        }
+    }
+
     /// The pool's sessions now, in `getState()` order; jars are shared, not copied.
     fn snapshot(&self) -> PoolSnapshot {
         let now = now_ms();

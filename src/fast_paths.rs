@@ -1,0 +1,233 @@
+//! Raw N-API entry points for the calls a crawler makes on every request (`markGood`, `markBad`, `retire`,
+//! `isUsable`, the pool's allocation step and counters).
+//!
+//! A napi-rs method call costs ~250 ns here (argument conversion, class-identity and borrow bookkeeping behind
+//! a global mutex); a bare N-API callback ~40 ns, more than the work itself. These callbacks replace the
+//! generated methods of the same name on the prototypes (`_installFastPaths`, called once by the package entry)
+//! and call the very same code, so behaviour is identical. Safety: the receiver is checked with the class's
+//! type tag (the one napi-rs stamps on every instance) before the wrapped pointer is used, so calling one on a
+//! wrong object throws `TypeError: Illegal invocation` as the generated methods do. Only shared references
+//! are made (every method of these classes takes `&self`; state is in `RefCell`s), and no borrow is held
+//! across a call into JS.
+
+use std::ffi::c_void;
+use std::ptr;
+
+use napi::bindgen_prelude::{Object, TypeTag};
+use napi::sys;
+use napi::{Env, JsValue, Result};
+use napi_derive::napi;
+
+use crate::session::{emit_retired, JsSession};
+use crate::session_pool::JsSessionPool;
+
+type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
+
+/// `this` and up to one argument of the current call.
+unsafe fn this_and_arg(env: sys::napi_env, info: sys::napi_callback_info) -> (sys::napi_value, sys::napi_value, usize) {
+    let mut argc: usize = 1;
+    let mut argv: [sys::napi_value; 1] = [ptr::null_mut()];
+    let mut this: sys::napi_value = ptr::null_mut();
+    let status = sys::napi_get_cb_info(env, info, &mut argc, argv.as_mut_ptr(), &mut this, ptr::null_mut());
+    if status != sys::Status::napi_ok {
+        return (ptr::null_mut(), ptr::null_mut(), 0);
+    }
+    (this, argv[0], argc)
+}
+
+/// The native object behind `this`, if `this` really is an instance of `T`.
+unsafe fn unwrap_checked<'a, T: TypeTag>(env: sys::napi_env, this: sys::napi_value) -> Option<&'a T> {
+    if this.is_null() {
+        return None;
+    }
+    let tag = T::type_tag();
+    let mut is_tagged = false;
+    if sys::napi_check_object_type_tag(env, this, &tag, &mut is_tagged) != sys::Status::napi_ok || !is_tagged {
+        return None;
+    }
+    let mut native: *mut c_void = ptr::null_mut();
+    if sys::napi_unwrap(env, this, &mut native) != sys::Status::napi_ok || native.is_null() {
+        return None;
+    }
+    Some(&*(native as *const T))
+}
+
+unsafe fn illegal_invocation(env: sys::napi_env) -> sys::napi_value {
+    sys::napi_throw_type_error(env, ptr::null(), c"Illegal invocation".as_ptr());
+    ptr::null_mut()
+}
+
+/// Rethrows a failure of a call into JS: an exception a listener threw is already pending; anything else is
+/// thrown as an `Error`.
+unsafe fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
+    let mut pending = false;
+    sys::napi_is_exception_pending(env, &mut pending);
+    if !pending {
+        let msg = std::ffi::CString::new(err.reason.replace('\0', " ")).unwrap_or_default();
+        sys::napi_throw_error(env, ptr::null(), msg.as_ptr());
+    }
+    ptr::null_mut()
+}
+
+unsafe fn undefined(env: sys::napi_env) -> sys::napi_value {
+    let mut v = ptr::null_mut();
+    sys::napi_get_undefined(env, &mut v);
+    v
+}
+
+unsafe fn boolean(env: sys::napi_env, b: bool) -> sys::napi_value {
+    let mut v = ptr::null_mut();
+    sys::napi_get_boolean(env, b, &mut v);
+    v
+}
+
+unsafe fn number(env: sys::napi_env, n: f64) -> sys::napi_value {
+    let mut v = ptr::null_mut();
+    sys::napi_create_double(env, n, &mut v);
+    v
+}
+
+/// Runs a mark; emits `sessionRetired` when the mark retired the session.
+unsafe fn mark(env: sys::napi_env, info: sys::napi_callback_info, apply: fn(&JsSession) -> bool) -> sys::napi_value {
+    let (this, _, _) = this_and_arg(env, info);
+    let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
+    if apply(session) {
+        if let Err(e) = emit_retired(&Object::from_raw(env, this)) {
+            return throw(env, e);
+        }
+    }
+    undefined(env)
+}
+
+unsafe extern "C" fn mark_good(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    mark(env, info, |s| s.core.borrow_mut().mark_good(crate::now_ms()))
+}
+
+unsafe extern "C" fn mark_bad(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    mark(env, info, |s| s.core.borrow_mut().mark_bad(crate::now_ms()))
+}
+
+unsafe extern "C" fn retire(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    mark(env, info, |s| s.core.borrow_mut().retire())
+}
+
+unsafe extern "C" fn is_usable(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    let (this, _, _) = this_and_arg(env, info);
+    let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
+    boolean(env, session.core.borrow().is_usable(crate::now_ms()))
+}
+
+unsafe extern "C" fn error_score(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    let (this, _, _) = this_and_arg(env, info);
+    let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
+    number(env, session.core.borrow().error_score())
+}
+
+unsafe extern "C" fn usage_count(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    let (this, _, _) = this_and_arg(env, info);
+    let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
+    number(env, session.core.borrow().usage_count())
+}
+
+/// `_acquire(id?)`: a string id is read into a stack buffer (ids are short); anything else means "no id".
+unsafe extern "C" fn acquire(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    let (this, arg, argc) = this_and_arg(env, info);
+    let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else { return illegal_invocation(env) };
+    let mut id_buf = [0u8; 128];
+    let mut owned = Vec::new();
+    let mut id: Option<&str> = None;
+    if argc > 0 && !arg.is_null() {
+        let mut t = sys::ValueType::napi_undefined;
+        sys::napi_typeof(env, arg, &mut t);
+        if t == sys::ValueType::napi_string {
+            let mut len: usize = 0;
+            sys::napi_get_value_string_utf8(env, arg, ptr::null_mut(), 0, &mut len);
+            let buf: &mut [u8] = if len < id_buf.len() {
+                &mut id_buf[..]
+            } else {
+                owned.resize(len + 1, 0);
+                &mut owned[..]
+            };
+            let mut written: usize = 0;
+            sys::napi_get_value_string_utf8(env, arg, buf.as_mut_ptr().cast(), buf.len(), &mut written);
+            id = std::str::from_utf8(&buf[..written]).ok();
+        }
+    }
+    number(env, pool.acquire_slot(id) as f64)
+}
+
+unsafe extern "C" fn usable_sessions_count(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    let (this, _, _) = this_and_arg(env, info);
+    let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else { return illegal_invocation(env) };
+    number(env, f64::from(pool.usable_sessions_count()))
+}
+
+unsafe extern "C" fn retired_sessions_count(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    let (this, _, _) = this_and_arg(env, info);
+    let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else { return illegal_invocation(env) };
+    number(env, f64::from(pool.retired_sessions_count()))
+}
+
+enum Kind {
+    Method(Callback),
+    Getter(Callback),
+}
+
+fn install(env: &Env, proto: &Object, entries: &[(&std::ffi::CStr, Kind)]) -> Result<()> {
+    let raw_env = env.raw();
+    let mut props = Vec::with_capacity(entries.len());
+    for (name, kind) in entries {
+        let (method, getter) = match kind {
+            Kind::Method(cb) => (Some(*cb), None),
+            Kind::Getter(cb) => (None, Some(*cb)),
+        };
+        let attributes = match kind {
+            // Methods keep the generated ones' shape: writable and configurable, not enumerable.
+            Kind::Method(_) => sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable,
+            Kind::Getter(_) => sys::PropertyAttributes::configurable,
+        };
+        props.push(sys::napi_property_descriptor {
+            utf8name: name.as_ptr(),
+            name: ptr::null_mut(),
+            method,
+            getter,
+            setter: None,
+            value: ptr::null_mut(),
+            attributes,
+            data: ptr::null_mut(),
+        });
+    }
+    let status = unsafe { sys::napi_define_properties(raw_env, proto.raw(), props.len(), props.as_ptr()) };
+    if status != sys::Status::napi_ok {
+        return Err(napi::Error::from_reason("Could not install the fast paths"));
+    }
+    Ok(())
+}
+
+/// Puts the raw entry points on `Session.prototype` and `SessionPool.prototype`. Called once by the package
+/// entry; calling it again is harmless.
+#[napi(js_name = "_installFastPaths", skip_typescript)]
+pub fn install_fast_paths(env: Env, session_proto: Object, pool_proto: Object) -> Result<()> {
+    install(
+        &env,
+        &session_proto,
+        &[
+            (c"markGood", Kind::Method(mark_good)),
+            (c"markBad", Kind::Method(mark_bad)),
+            (c"retire", Kind::Method(retire)),
+            (c"isUsable", Kind::Method(is_usable)),
+            (c"errorScore", Kind::Getter(error_score)),
+            (c"usageCount", Kind::Getter(usage_count)),
+        ],
+    )?;
+    install(
+        &env,
+        &pool_proto,
+        &[
+            (c"_acquire", Kind::Method(acquire)),
+            (c"usableSessionsCount", Kind::Getter(usable_sessions_count)),
+            (c"retiredSessionsCount", Kind::Getter(retired_sessions_count)),
+        ],
+    )?;
+    Ok(())
+}
