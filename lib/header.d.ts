@@ -108,6 +108,8 @@ export interface SessionPool extends EventEmitter {
   persistState(options?: { enable?: boolean }): Promise<void>
   resetStore(options?: { enable?: boolean }): Promise<void>
   teardown(options?: { persistState?: boolean }): Promise<void>
+  /** The file the default store keeps this pool's state in (undefined with a `keyValueStore`). */
+  readonly persistStatePath: string | undefined
 }
 
 export declare namespace SessionPool {
