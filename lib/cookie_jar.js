@@ -8,31 +8,70 @@ function urlString(url, method) {
   throw new TypeError(`Expected argument \`url\` of \`${method}\` to be of type \`string\` but received type \`${url === null ? 'null' : typeof url}\``)
 }
 
+const kJson = Symbol('json')
+
+// tough-cookie's canonical SameSite spellings for Set-Cookie output.
+const sameSiteText = { strict: 'Strict', lax: 'Lax', none: 'None' }
+
 const cookieProto = {
   /** `key=value`, as sent in a Cookie header. */
   cookieString() {
-    return this.key === '' ? this.value : `${this.key}=${this.value}`
+    const value = this.value ?? ''
+    return this.key ? `${this.key}=${value}` : value
   },
+  /** The cookie as a Set-Cookie header value, attributes included (tough-cookie's `toString`). */
   toString() {
-    return this.cookieString()
+    let out = this.cookieString()
+    if (this.expires instanceof Date) out += `; Expires=${this.expires.toUTCString()}`
+    if (this.maxAge !== null && this.maxAge !== undefined && this.maxAge !== 'Infinity' && this.maxAge !== Infinity) {
+      out += `; Max-Age=${this.maxAge}`
+    }
+    if (this.domain && !this.hostOnly) out += `; Domain=${this.domain}`
+    if (this.path) out += `; Path=${this.path}`
+    if (this.secure) out += '; Secure'
+    if (this.httpOnly) out += '; HttpOnly'
+    if (this.sameSite) {
+      out += `; SameSite=${sameSiteText[String(this.sameSite).toLowerCase()] ?? this.sameSite}`
+    }
+    if (Array.isArray(this.extensions)) for (const ext of this.extensions) out += `; ${ext}`
+    return out
   },
   /** The cookie's tough-cookie JSON form. */
   toJSON() {
-    const out = {}
-    for (const [k, v] of Object.entries(this)) out[k] = v instanceof Date ? v.toISOString() : v
-    return out
+    return { ...this[kJson] }
   },
 }
 
 const dateFields = ['expires', 'creation', 'lastAccessed']
 
-// A cookie as tough-cookie's getCookiesSync gives it: its JSON fields, with Dates where tough has Dates.
+// The values tough-cookie's Cookie has when its JSON leaves a field out.
+const cookieDefaults = {
+  key: '',
+  value: '',
+  expires: 'Infinity',
+  maxAge: null,
+  domain: null,
+  path: null,
+  secure: false,
+  httpOnly: false,
+  extensions: null,
+  hostOnly: null,
+  pathIsDefault: null,
+  creation: null,
+  lastAccessed: null,
+  sameSite: undefined,
+}
+
+// A cookie as tough-cookie's getCookiesSync gives it: its fields (defaults filled in), Dates where tough has
+// Dates, and the JSON it came from for toJSON().
 function toCookie(json) {
   const cookie = Object.create(cookieProto)
-  for (const [k, v] of Object.entries(json)) {
+  Object.defineProperty(cookie, kJson, { value: json })
+  for (const [k, def] of Object.entries(cookieDefaults)) {
+    const v = k in json ? json[k] : def
     cookie[k] = dateFields.includes(k) && typeof v === 'string' && v !== 'Infinity' ? new Date(v) : v
   }
-  if (!('expires' in json)) cookie.expires = 'Infinity'
+  for (const [k, v] of Object.entries(json)) if (!(k in cookieDefaults)) cookie[k] = v
   return cookie
 }
 

@@ -33,7 +33,7 @@ pub(crate) fn jar_mut(cell: &JarCell) -> RefMut<'_, CookieJar> {
 pub(crate) fn cookie_error(env: &Env, e: CookieError) -> Error {
     match e.kind {
         CookieErrorKind::InvalidUrl => type_error(env, &e.message),
-        CookieErrorKind::Rejected | CookieErrorKind::InvalidJson => Error::from_reason(e.message),
+        CookieErrorKind::Rejected | CookieErrorKind::InvalidJson => crate::error::plain_error(env, &e.message),
     }
 }
 

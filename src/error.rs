@@ -18,7 +18,16 @@ pub(crate) fn option_error(env: &Env, e: OptionError) -> Error {
     type_error(env, &e.0)
 }
 
+/// Throws a plain JS `Error` with `message` (no `code` property, like the errors Crawlee and tough-cookie
+/// throw) and returns the error that tells napi-rs one is pending.
+pub(crate) fn plain_error(env: &Env, message: &str) -> Error {
+    match env.throw_error(message, None) {
+        Ok(()) => Error::new(Status::PendingException, message.to_string()),
+        Err(e) => e,
+    }
+}
+
 /// A refused pool operation, as an `Error` with Crawlee's message.
-pub(crate) fn pool_error(e: PoolError) -> Error {
-    Error::from_reason(e.to_string())
+pub(crate) fn pool_error(env: &Env, e: PoolError) -> Error {
+    plain_error(env, &e.to_string())
 }

@@ -69,6 +69,15 @@ unsafe fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
     ptr::null_mut()
 }
 
+/// Runs a callback body; a Rust panic becomes a JS `Error` instead of aborting the process (unwinding out of
+/// an `extern "C"` function would abort).
+unsafe fn guarded(env: sys::napi_env, body: impl FnOnce() -> sys::napi_value) -> sys::napi_value {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(v) => v,
+        Err(_) => throw(env, napi::Error::from_reason("session-pool-rs: internal error (a Rust panic was caught)")),
+    }
+}
+
 unsafe fn undefined(env: sys::napi_env) -> sys::napi_value {
     let mut v = ptr::null_mut();
     sys::napi_get_undefined(env, &mut v);
@@ -100,72 +109,90 @@ unsafe fn mark(env: sys::napi_env, info: sys::napi_callback_info, apply: fn(&JsS
 }
 
 unsafe extern "C" fn mark_good(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    mark(env, info, |s| s.core.borrow_mut().mark_good(crate::now_ms()))
+    guarded(env, || {
+        mark(env, info, |s| s.core.borrow_mut().mark_good(crate::now_ms()))
+    })
 }
 
 unsafe extern "C" fn mark_bad(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    mark(env, info, |s| s.core.borrow_mut().mark_bad(crate::now_ms()))
+    guarded(env, || {
+        mark(env, info, |s| s.core.borrow_mut().mark_bad(crate::now_ms()))
+    })
 }
 
 unsafe extern "C" fn retire(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    mark(env, info, |s| s.core.borrow_mut().retire())
+    guarded(env, || {
+        mark(env, info, |s| s.core.borrow_mut().retire())
+    })
 }
 
 unsafe extern "C" fn is_usable(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    let (this, _, _) = this_and_arg(env, info);
-    let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
-    boolean(env, session.core.borrow().is_usable(crate::now_ms()))
+    guarded(env, || {
+        let (this, _, _) = this_and_arg(env, info);
+        let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
+        boolean(env, session.core.borrow().is_usable(crate::now_ms()))
+    })
 }
 
 unsafe extern "C" fn error_score(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    let (this, _, _) = this_and_arg(env, info);
-    let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
-    number(env, session.core.borrow().error_score())
+    guarded(env, || {
+        let (this, _, _) = this_and_arg(env, info);
+        let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
+        number(env, session.core.borrow().error_score())
+    })
 }
 
 unsafe extern "C" fn usage_count(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    let (this, _, _) = this_and_arg(env, info);
-    let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
-    number(env, session.core.borrow().usage_count())
+    guarded(env, || {
+        let (this, _, _) = this_and_arg(env, info);
+        let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
+        number(env, session.core.borrow().usage_count())
+    })
 }
 
 /// `_acquire(id?)`: a string id is read into a stack buffer (ids are short); anything else means "no id".
 unsafe extern "C" fn acquire(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    let (this, arg, argc) = this_and_arg(env, info);
-    let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else { return illegal_invocation(env) };
-    let mut id_buf = [0u8; 128];
-    let mut owned = Vec::new();
-    let mut id: Option<&str> = None;
-    if argc > 0 && !arg.is_null() {
-        let mut t = sys::ValueType::napi_undefined;
-        sys::napi_typeof(env, arg, &mut t);
-        if t == sys::ValueType::napi_string {
-            let mut len: usize = 0;
-            sys::napi_get_value_string_utf8(env, arg, ptr::null_mut(), 0, &mut len);
-            let buf: &mut [u8] = if len < id_buf.len() {
-                &mut id_buf[..]
-            } else {
-                owned.resize(len + 1, 0);
-                &mut owned[..]
-            };
-            let mut written: usize = 0;
-            sys::napi_get_value_string_utf8(env, arg, buf.as_mut_ptr().cast(), buf.len(), &mut written);
-            id = std::str::from_utf8(&buf[..written]).ok();
+    guarded(env, || {
+        let (this, arg, argc) = this_and_arg(env, info);
+        let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else { return illegal_invocation(env) };
+        let mut id_buf = [0u8; 128];
+        let mut owned = Vec::new();
+        let mut id: Option<&str> = None;
+        if argc > 0 && !arg.is_null() {
+            let mut t = sys::ValueType::napi_undefined;
+            sys::napi_typeof(env, arg, &mut t);
+            if t == sys::ValueType::napi_string {
+                let mut len: usize = 0;
+                sys::napi_get_value_string_utf8(env, arg, ptr::null_mut(), 0, &mut len);
+                let buf: &mut [u8] = if len < id_buf.len() {
+                    &mut id_buf[..]
+                } else {
+                    owned.resize(len + 1, 0);
+                    &mut owned[..]
+                };
+                let mut written: usize = 0;
+                sys::napi_get_value_string_utf8(env, arg, buf.as_mut_ptr().cast(), buf.len(), &mut written);
+                id = std::str::from_utf8(&buf[..written]).ok();
+            }
         }
-    }
-    number(env, pool.acquire_slot(id) as f64)
+        number(env, pool.acquire_slot(id) as f64)
+    })
 }
 
 unsafe extern "C" fn usable_sessions_count(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    let (this, _, _) = this_and_arg(env, info);
-    let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else { return illegal_invocation(env) };
-    number(env, f64::from(pool.usable_sessions_count()))
+    guarded(env, || {
+        let (this, _, _) = this_and_arg(env, info);
+        let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else { return illegal_invocation(env) };
+        number(env, f64::from(pool.usable_sessions_count()))
+    })
 }
 
 unsafe extern "C" fn retired_sessions_count(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    let (this, _, _) = this_and_arg(env, info);
-    let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else { return illegal_invocation(env) };
-    number(env, f64::from(pool.retired_sessions_count()))
+    guarded(env, || {
+        let (this, _, _) = this_and_arg(env, info);
+        let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else { return illegal_invocation(env) };
+        number(env, f64::from(pool.retired_sessions_count()))
+    })
 }
 
 enum Kind {

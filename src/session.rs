@@ -51,9 +51,9 @@ pub(crate) fn json_parse<'e>(env: &'e Env, text: &str) -> Result<Unknown<'e>> {
     parse.apply(json, text)
 }
 
-/// The `cookieJar` option: our `CookieJar` (shared, not copied), a tough-cookie `CookieJar` or its serialized
-/// form as an object or a string (loaded into a new jar).
-fn jar_from_option(env: &Env, value: Unknown) -> Result<JarCell> {
+/// The `cookieJar` option: our `CookieJar` (shared, not copied: the session's `cookieJar` is that very object),
+/// a tough-cookie `CookieJar` or its serialized form as an object or a string (loaded into a new jar).
+fn jar_from_option(env: &Env, value: Unknown) -> Result<(JarCell, Option<Reference<JsCookieJar>>)> {
     let bad = |detail: &str| {
         type_error(
             env,
@@ -61,18 +61,19 @@ fn jar_from_option(env: &Env, value: Unknown) -> Result<JarCell> {
         )
     };
     let text = match value.get_type()? {
-        ValueType::Undefined => return Ok(new_jar(CookieJar::new())),
+        ValueType::Undefined => return Ok((new_jar(CookieJar::new()), None)),
         ValueType::String => unsafe { value.cast::<String>() }?,
         ValueType::Object => {
             if JsCookieJar::instance_of(env, &value)? {
-                let ours: ClassInstance<JsCookieJar> = unsafe { value.cast() }?;
-                return Ok(ours.jar.clone());
+                let ours = unsafe { Reference::<JsCookieJar>::from_napi_value(env.raw(), value.raw()) }?;
+                return Ok((ours.jar.clone(), Some(ours)));
             }
             json_stringify(env, value)?.ok_or_else(|| bad("it does not serialize to JSON"))?
         }
         other => return Err(bad(&format!("got type `{}`", crate::js_options::type_name(other)))),
     };
-    CookieJar::from_json_str(&text, now_ms()).map(new_jar).map_err(|e| bad(&e.message))
+    let jar = CookieJar::from_json_str(&text, now_ms()).map_err(|e| bad(&e.message))?;
+    Ok((new_jar(jar), None))
 }
 
 /// Sets the fields Crawlee exposes as plain properties, so reading them costs no native call and `userData`
@@ -121,9 +122,9 @@ impl JsSession {
     #[napi(constructor, ts_args_type = "options?: SessionOptions")]
     pub fn new(env: Env, mut this: This, options: Option<Unknown>) -> Result<Self> {
         let opts = options_object("options", options)?.map_err(|e| option_error(&env, e))?;
-        let jar = match &opts {
+        let (jar, jar_object) = match &opts {
             Some(o) if o.has_own_property("cookieJar")? => jar_from_option(&env, o.get_named_property("cookieJar")?)?,
-            _ => new_jar(CookieJar::new()),
+            _ => (new_jar(CookieJar::new()), None),
         };
         let (params, user_data, session_pool) = match &opts {
             None => (SessionParams::default(), None, None),
@@ -183,7 +184,9 @@ impl JsSession {
         };
         let core = SessionCore::new(params, now_ms());
         install_js_fields(&mut this, &core, user_data, session_pool, &env)?;
-        Ok(JsSession::from_parts(core.into_cell(), jar))
+        let session = JsSession::from_parts(core.into_cell(), jar);
+        *session.jar_object.borrow_mut() = jar_object;
+        Ok(session)
     }
 
     /// The session's cookies, as a `CookieJar` (the same object on every read).
@@ -375,20 +378,33 @@ impl JsSession {
     /// The session's state as Crawlee persists it: dates as ISO strings, `userData` as the live object.
     #[napi(ts_return_type = "SessionState")]
     pub fn get_state<'e>(&self, env: &'e Env, this: This) -> Result<Object<'e>> {
-        let core = self.core.borrow();
-        let mut o = Object::new(env)?;
-        o.set_named_property("id", core.id())?;
+        // Copy first: reading `userData` may run user code (an accessor) that calls back into this session.
+        let (id, max_error_score, error_score_decrement, expires_at, created_at, usage_count, max_usage_count, error_score) = {
+            let c = self.core.borrow();
+            (
+                c.id().to_owned(),
+                c.max_error_score(),
+                c.error_score_decrement(),
+                c.expires_at(),
+                c.created_at(),
+                c.usage_count(),
+                c.max_usage_count(),
+                c.error_score(),
+            )
+        };
         let jar_json = self.jar.borrow().to_json_string();
+        let mut o = Object::new(env)?;
+        o.set_named_property("id", id)?;
         o.set_named_property("cookieJar", json_parse(env, &jar_json)?)?;
         let user_data: Unknown = this.get_named_property("userData")?;
         o.set_named_property("userData", user_data)?;
-        o.set_named_property("maxErrorScore", core.max_error_score())?;
-        o.set_named_property("errorScoreDecrement", core.error_score_decrement())?;
-        o.set_named_property("expiresAt", session_pool_core::state::format_iso(core.expires_at()).unwrap_or_default())?;
-        o.set_named_property("createdAt", session_pool_core::state::format_iso(core.created_at()).unwrap_or_default())?;
-        o.set_named_property("usageCount", core.usage_count())?;
-        o.set_named_property("maxUsageCount", core.max_usage_count())?;
-        o.set_named_property("errorScore", core.error_score())?;
+        o.set_named_property("maxErrorScore", max_error_score)?;
+        o.set_named_property("errorScoreDecrement", error_score_decrement)?;
+        o.set_named_property("expiresAt", session_pool_core::state::format_iso(expires_at).unwrap_or_default())?;
+        o.set_named_property("createdAt", session_pool_core::state::format_iso(created_at).unwrap_or_default())?;
+        o.set_named_property("usageCount", usage_count)?;
+        o.set_named_property("maxUsageCount", max_usage_count)?;
+        o.set_named_property("errorScore", error_score)?;
         Ok(o)
     }
 }

@@ -205,8 +205,9 @@ impl JsSessionPool {
 
     /// Adds a session to the pool and returns its slot; `makeRoom` evicts unusable sessions first when full.
     #[napi(js_name = "_commit", skip_typescript)]
-    pub fn commit(&self, session: &JsSession, make_room: bool) -> Result<u32> {
-        self.core.borrow_mut().add(session.core.clone(), session.jar.clone(), make_room, now_ms()).map_err(pool_error)
+    pub fn commit(&self, env: Env, session: &JsSession, make_room: bool) -> Result<u32> {
+        let added = self.core.borrow_mut().add(session.core.clone(), session.jar.clone(), make_room, now_ms());
+        added.map_err(|e| pool_error(&env, e))
     }
 
     /// Slots evicted since the last call.
@@ -340,7 +341,8 @@ impl JsSessionPool {
             let session = JsSession::from_parts(cell.clone(), jar_cell.clone()).into_instance(env)?;
             let mut obj = session.as_object(env);
             install_js_fields(&mut obj, &cell.borrow(), Some(ud), Some(*this), env)?;
-            let slot = self.core.borrow_mut().add(cell, jar_cell, false, now).map_err(pool_error)?;
+            let added = self.core.borrow_mut().add(cell, jar_cell, false, now);
+            let slot = added.map_err(|e| pool_error(env, e))?;
             out.set((i * 2) as u32, obj)?;
             out.set((i * 2 + 1) as u32, slot)?;
         }

@@ -7,8 +7,8 @@
 //   node __test__/data/make_cookie_corpus.js
 //
 // Time: neither jar can be given a clock for reads (tough-cookie 6.1 reads Date.now() in getCookies, ours the
-// system clock), so every date is far from now (years 1970-2007 or 2099-9999) and every positive Max-Age is at
-// least a day: no cookie can expire between the two jars' reads, on any machine, for decades.
+// system clock), so every date is far from now (no later than 2007, or 2038 and after) and every positive Max-Age is at
+// least a day: no cookie can expire between the two jars' reads on any machine (the nearest future date is in 2038).
 
 const fs = require('node:fs')
 const path = require('node:path')
@@ -72,7 +72,17 @@ const PAST2 = 'Thu, 01 Jan 1970 00:00:00 GMT'
     ['https://other.github.io/', ['github.io', 'other.github.io']],
     ['https://example.com/', ['com', 'example.com']],
     ['https://a.b.blogspot.com/', ['blogspot.com', 'b.blogspot.com']],
-    ['http://city.kawasaki.jp/', ['kawasaki.jp', 'city.kawasaki.jp']],
+    // Wildcard rules (`*.kawasaki.jp`, `!city.kawasaki.jp`): the parent of a wildcard is itself a public suffix
+    // (publicsuffix/list#1989, the list's linter), whether or not the list spells it out.
+    ['http://city.kawasaki.jp/', ['kawasaki.jp', 'city.kawasaki.jp', 'jp']],
+    ['http://www.city.kobe.jp/', ['kobe.jp', 'city.kobe.jp', 'www.city.kobe.jp']],
+    ['http://a.b.compute.amazonaws.com/', ['compute.amazonaws.com', 'b.compute.amazonaws.com', 'amazonaws.com']],
+    ['http://x.y.nom.br/', ['nom.br', 'y.nom.br', 'x.y.nom.br']],
+    ['http://www.ck/', ['ck', 'www.ck']],
+    ['https://www.example.com.au/', ['com.au', 'example.com.au', 'au']],
+    ['https://app.herokuapp.com/', ['herokuapp.com', 'app.herokuapp.com']],
+    ['https://shop.xn--55qx5d.cn/', ['xn--55qx5d.cn', 'shop.xn--55qx5d.cn', 'cn']],
+    ['https://www.EXAMPLE.CO.UK/', ['CO.UK', 'Example.Co.Uk']],
     ['http://www.example.local/', ['local', 'example.local']],
     ['http://app.test/', ['test', 'app.test']],
     ['http://www.example.invalid/', ['invalid', 'example.invalid']],
@@ -272,8 +282,10 @@ function read(url) {
 }
 for (const host of ['www.example.com', 'example.com', 'sub.www.example.com', 'a.b.www.example.com', 'flags.example.com',
   'pre.example.com', 'names.example.com', 'blog.example.com', 'other.com', 'www.example.co.uk', 'example.co.uk',
-  'user.github.io', 'other.github.io', 'a.b.blogspot.com', 'city.kawasaki.jp', 'www.example.local', 'app.test',
-  'api.example', 'dev.localhost', 'api.example.org']) {
+  'user.github.io', 'other.github.io', 'a.b.blogspot.com', 'city.kawasaki.jp', 'www.city.kawasaki.jp', 'kawasaki.jp',
+  'other.kawasaki.jp', 'www.city.kobe.jp', 'a.b.compute.amazonaws.com', 'c.b.compute.amazonaws.com',
+  'z.compute.amazonaws.com', 'x.y.nom.br', 'z.y.nom.br', 'www.ck', 'www.example.com.au', 'app.herokuapp.com',
+  'shop.xn--55qx5d.cn', 'www.example.local', 'app.test', 'api.example', 'dev.localhost', 'api.example.org']) {
   for (const scheme of ['http', 'https']) read(`${scheme}://${host}/`)
 }
 for (const p of ['/dir', '/dir/', '/dir/page.html', '/dir/sub/page', '/dirx', '/DIR/', '/d', '/other', '/a%2Fb/c',

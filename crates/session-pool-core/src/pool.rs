@@ -134,7 +134,7 @@ impl<P> PoolCore<P> {
     /// Usable sessions now.
     pub fn usable_count(&mut self, now_ms: f64) -> usize {
         self.refresh(now_ms);
-        self.members.len() - self.dead.borrow().len()
+        self.members.len().saturating_sub(self.dead.borrow().len())
     }
 
     /// Unusable sessions still held (retired, blocked, expired or used up).
