@@ -7,7 +7,7 @@
 
 const DEFAULT_KEY = 'SDK_SESSION_POOL_STATE'
 const DEFAULT_INTERVAL_MILLIS = 60_000
-const RESTORE_CHUNK = 2_000
+const RESTORE_CHUNK = 1_000
 
 // Records of the default store already emptied in this process: the default store starts empty once per run.
 const purgedThisRun = new Set()
@@ -109,13 +109,13 @@ class Persistence {
       if (typeof value === 'string') text = value
       else if (Buffer.isBuffer(value)) text = value.toString('utf8')
       else text = JSON.stringify(value)
-      loaded = await this.pool._parseState(text)
+      loaded = await this.pool._parseState(text, Boolean(this.createSessionFunction))
     } else {
       const path = this.pool._statePath(this.storageDir, this.storeId, this.key)
       const isDefaultStore = this.storeId === undefined || this.storeId === 'default'
       const purgeFirst = isDefaultStore && !purgedThisRun.has(path) && this.hooks.purgeOnStart(process.env.CRAWLEE_PURGE_ON_START)
       purgedThisRun.add(path)
-      loaded = await this.pool._readStateFile(this.storageDir, this.storeId, this.key, purgeFirst)
+      loaded = await this.pool._readStateFile(this.storageDir, this.storeId, this.key, purgeFirst, Boolean(this.createSessionFunction))
     }
     for (const warning of loaded.warnings) this.log.warning(warning)
     await this.restore(loaded)

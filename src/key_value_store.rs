@@ -12,8 +12,9 @@ use session_pool_core::state::parse_state;
 
 use crate::now_ms;
 
-/// Sessions parsed off the JS thread, waiting to be wrapped in chunks.
-pub struct RestoreList(pub(crate) Vec<RestoredSession>);
+/// Sessions parsed off the JS thread, waiting to be wrapped in chunks; each is taken out as it is wrapped, so
+/// nothing heavy is left to free on the JS thread when the list is collected.
+pub struct RestoreList(pub(crate) std::cell::RefCell<Vec<Option<RestoredSession>>>);
 
 /// What loading a state gave the JS side: an opaque list to restore from, its length, and warnings to log.
 #[napi(object, object_to_js = true, object_from_js = false)]
@@ -46,9 +47,14 @@ impl Task for WriteStateTask {
     fn compute(&mut self) -> Result<()> {
         let snapshot = &self.snapshot;
         let user_data = &self.user_data_json;
-        self.store
+        let written = self
+            .store
             .write_with(|file| snapshot.write(user_data, file))
-            .map_err(|e| Error::from_reason(format!("Writing {} failed: {e}", self.store.path().display())))
+            .map_err(|e| Error::from_reason(format!("Writing {} failed: {e}", self.store.path().display())));
+        // Free the snapshot here, on the worker thread, not when the task is dropped on the JS thread.
+        self.snapshot = PoolSnapshot::default();
+        self.user_data_json = String::new();
+        written
     }
 
     fn resolve(&mut self, _env: Env, _output: ()) -> Result<()> {
@@ -66,7 +72,7 @@ fn loaded_to_js(restored: session_pool_core::snapshot::Restored, mut warnings: V
     }
     LoadedStateJs {
         count: restored.sessions.len() as u32,
-        restore: External::new(RestoreList(restored.sessions)),
+        restore: External::new(RestoreList(std::cell::RefCell::new(restored.sessions.into_iter().map(Some).collect()))),
         warnings,
         found,
     }
@@ -77,6 +83,7 @@ pub struct ReadStateTask {
     pub(crate) store: FileStore,
     pub(crate) purge_first: bool,
     pub(crate) max_age_secs: Option<f64>,
+    pub(crate) keep_cookie_text: bool,
 }
 
 impl Task for ReadStateTask {
@@ -97,7 +104,9 @@ impl Task for ReadStateTask {
             .map_err(|e| Error::from_reason(format!("Reading {} failed: {e}", self.store.path().display())))?;
         Ok(match outcome {
             ReadOutcome::Missing => (Default::default(), Vec::new(), false),
-            ReadOutcome::Loaded(state) => (restore_sessions(state, self.max_age_secs, now), Vec::new(), true),
+            ReadOutcome::Loaded(state) => {
+                (restore_sessions(state, self.max_age_secs, now, self.keep_cookie_text), Vec::new(), true)
+            }
             ReadOutcome::MovedAside { warning, .. } => (Default::default(), vec![warning], true),
         })
     }
@@ -111,6 +120,7 @@ impl Task for ReadStateTask {
 pub struct ParseStateTask {
     pub(crate) text: String,
     pub(crate) max_age_secs: Option<f64>,
+    pub(crate) keep_cookie_text: bool,
 }
 
 impl Task for ParseStateTask {
@@ -120,7 +130,7 @@ impl Task for ParseStateTask {
     fn compute(&mut self) -> Result<Self::Output> {
         let text = std::mem::take(&mut self.text);
         match parse_state(&text) {
-            Ok(state) => Ok((restore_sessions(state, self.max_age_secs, now_ms()), Vec::new())),
+            Ok(state) => Ok((restore_sessions(state, self.max_age_secs, now_ms(), self.keep_cookie_text), Vec::new())),
             Err(e) => Ok((Default::default(), vec![format!("The persisted state is not usable ({e}); the pool starts empty")])),
         }
     }

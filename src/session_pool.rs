@@ -279,15 +279,21 @@ impl JsSessionPool {
         store_id: Option<String>,
         key: String,
         purge_first: bool,
+        keep_cookie_text: bool,
     ) -> Result<AsyncTask<ReadStateTask>> {
         let store = open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?;
-        Ok(AsyncTask::new(ReadStateTask { store, purge_first, max_age_secs: self.session_params.max_age_secs }))
+        Ok(AsyncTask::new(ReadStateTask {
+            store,
+            purge_first,
+            max_age_secs: self.session_params.max_age_secs,
+            keep_cookie_text,
+        }))
     }
 
     /// Parses a state given as JSON text on a worker thread.
     #[napi(js_name = "_parseState", skip_typescript)]
-    pub fn parse_state(&self, text: String) -> AsyncTask<ParseStateTask> {
-        AsyncTask::new(ParseStateTask { text, max_age_secs: self.session_params.max_age_secs })
+    pub fn parse_state(&self, text: String, keep_cookie_text: bool) -> AsyncTask<ParseStateTask> {
+        AsyncTask::new(ParseStateTask { text, max_age_secs: self.session_params.max_age_secs, keep_cookie_text })
     }
 
     /// Removes the pool's record from the default store; true if there was one.
@@ -314,14 +320,15 @@ impl JsSessionPool {
         start: u32,
         end: u32,
     ) -> Result<Array<'e>> {
-        let list = &restore.0;
+        let mut list = restore.0.borrow_mut();
         let end = (end as usize).min(list.len());
         let start = (start as usize).min(end);
         let now = now_ms();
         let mut kept = Vec::new();
         let mut user_data = String::from("[");
-        for r in &list[start..end] {
-            let core = SessionCore::new(r.params.clone(), now);
+        for item in &mut list[start..end] {
+            let Some(r) = item.take() else { continue };
+            let core = SessionCore::new(r.params, now);
             if !core.is_usable(now) {
                 continue;
             }
@@ -329,8 +336,9 @@ impl JsSessionPool {
                 user_data.push(',');
             }
             user_data.push_str(r.persisted.user_data.as_str());
-            kept.push((core, r.jar.clone()));
+            kept.push((core, r.jar));
         }
+        drop(list);
         user_data.push(']');
         let user_data: Object = json_parse(env, &user_data)?.coerce_to_object()?;
         let mut out = env.create_array((kept.len() * 2) as u32)?;
@@ -353,10 +361,11 @@ impl JsSessionPool {
     /// `createSessionFunction`.
     #[napi(js_name = "_restoreStatesJson", skip_typescript)]
     pub fn restore_states_json(&self, restore: &External<RestoreList>, start: u32, end: u32) -> Result<String> {
-        let list = &restore.0;
+        let list = restore.0.borrow();
         let end = (end as usize).min(list.len());
         let start = (start as usize).min(end);
-        let items: Vec<&session_pool_core::state::PersistedSession> = list[start..end].iter().map(|r| &r.persisted).collect();
+        let items: Vec<&session_pool_core::state::PersistedSession> =
+            list[start..end].iter().flatten().map(|r| &r.persisted).collect();
         serde_json::to_string(&items).map_err(|e| Error::from_reason(e.to_string()))
     }
 }

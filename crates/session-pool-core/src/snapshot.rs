@@ -103,18 +103,59 @@ pub struct Restored {
     pub problems: Vec<String>,
 }
 
-/// Turns a parsed state into sessions; `max_age_secs` is the pool's (from its `sessionOptions`).
-pub fn restore_sessions(loaded: LoadedState, max_age_secs: Option<f64>, now_ms: f64) -> Restored {
+/// Turns a parsed state into sessions; `max_age_secs` is the pool's (from its `sessionOptions`). Parsing the
+/// cookie jars dominates, so it is spread over the machine's cores. `keep_cookie_text` keeps each session's
+/// persisted `cookieJar` text (a user's `createSessionFunction` receives it); otherwise it is dropped here, off
+/// the JS thread.
+pub fn restore_sessions(loaded: LoadedState, max_age_secs: Option<f64>, now_ms: f64, keep_cookie_text: bool) -> Restored {
     let mut problems: Vec<String> = loaded.problems.iter().map(|p| p.to_string()).collect();
-    let mut sessions = Vec::with_capacity(loaded.sessions.len());
-    for persisted in loaded.sessions {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    let per_thread = loaded.sessions.len().div_ceil(threads).max(1);
+    let mut parts: Vec<Vec<PersistedSession>> = Vec::with_capacity(threads);
+    let mut rest = loaded.sessions;
+    while rest.len() > per_thread {
+        let tail = rest.split_off(per_thread);
+        parts.push(rest);
+        rest = tail;
+    }
+    parts.push(rest);
+    let results: Vec<(Vec<RestoredSession>, Vec<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| scope.spawn(move || restore_part(part, max_age_secs, now_ms, keep_cookie_text)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
+    let mut sessions = Vec::new();
+    for (part, part_problems) in results {
+        sessions.extend(part);
+        problems.extend(part_problems);
+    }
+    Restored { sessions, problems }
+}
+
+fn restore_part(
+    part: Vec<PersistedSession>,
+    max_age_secs: Option<f64>,
+    now_ms: f64,
+    keep_cookie_text: bool,
+) -> (Vec<RestoredSession>, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut sessions = Vec::with_capacity(part.len());
+    for mut persisted in part {
         let jar = match CookieJar::from_json_str(persisted.cookie_jar.as_str(), now_ms) {
             Ok(jar) => jar,
             Err(e) => {
-                problems.push(format!("session '{}': cookieJar not loaded ({}); it starts with no cookies", persisted.id, e.message));
+                problems.push(format!(
+                    "session '{}': cookieJar not loaded ({}); it starts with no cookies",
+                    persisted.id, e.message
+                ));
                 CookieJar::new()
             }
         };
+        if !keep_cookie_text {
+            persisted.cookie_jar = RawJson::from_raw(RawValue::NULL.to_owned());
+        }
         let params = SessionParams {
             id: Some(persisted.id.clone()),
             max_age_secs,
@@ -128,7 +169,7 @@ pub fn restore_sessions(loaded: LoadedState, max_age_secs: Option<f64>, now_ms: 
         };
         sessions.push(RestoredSession { params, jar, persisted });
     }
-    Restored { sessions, problems }
+    (sessions, problems)
 }
 
 #[cfg(test)]
@@ -152,7 +193,7 @@ mod tests {
         snap.write(r#"[{"k":[1,2]}]"#, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("\"userData\": {\n        \"k\": [\n          1,"), "{text}");
-        let restored = restore_sessions(parse_state(&text).unwrap(), Some(10.0), NOW);
+        let restored = restore_sessions(parse_state(&text).unwrap(), Some(10.0), NOW, true);
         assert!(restored.problems.is_empty());
         let r = &restored.sessions[0];
         assert_eq!(r.params.id.as_deref(), Some("s1"));
