@@ -241,3 +241,18 @@ test('a session can belong to one pool only', async () => {
   const s = await p1.getSession()
   await assert.rejects(p2.addSession(s), /already belongs to a SessionPool/)
 })
+
+test('sessions, sessionOptions and isInitialized', async () => {
+  const pool = new SessionPool({ maxPoolSize: 3, sessionOptions: { maxAgeSecs: 60 }, persistenceOptions: { enable: false } })
+  assert.equal(pool.isInitialized, false)
+  await pool.initialize()
+  assert.equal(pool.isInitialized, true)
+  const a = await pool.getSession()
+  const b = await pool.getSession()
+  assert.deepEqual(pool.sessions, [a, b])
+  a.retire()
+  assert.deepEqual(pool.sessions, [a, b], 'retired sessions stay until evicted')
+  assert.deepEqual(pool.sessionOptions, { maxAgeSecs: 60 })
+  pool.sessionOptions.maxAgeSecs = 1
+  assert.deepEqual(pool.sessionOptions, { maxAgeSecs: 60 }, 'a copy')
+})

@@ -108,6 +108,12 @@ export interface SessionPool extends EventEmitter {
   persistState(options?: { enable?: boolean }): Promise<void>
   resetStore(options?: { enable?: boolean }): Promise<void>
   teardown(options?: { persistState?: boolean }): Promise<void>
+  /** The sessions held, usable or not, in the order they were added (Apify SDK 2.x). */
+  readonly sessions: Session[]
+  /** A copy of the options every new session gets. */
+  readonly sessionOptions: SessionOptions
+  /** Whether `initialize()` has completed. */
+  readonly isInitialized: boolean
   /** The file the default store keeps this pool's state in (undefined with a `keyValueStore`). */
   readonly persistStatePath: string | undefined
 }

@@ -173,6 +173,22 @@ function createSessionPoolClass(native) {
       if (persistState) await this[kPersistence].persist()
     }
 
+    /** The sessions held, usable or not, in the order they were added (Apify SDK 2.x `sessionPool.sessions`). */
+    get sessions() {
+      const table = this[kTable]
+      return this._slotsInOrder().map((slot) => table[slot])
+    }
+
+    /** A copy of the options every new session gets (`sessionOptions`). */
+    get sessionOptions() {
+      return { ...this[kSessionOptions] }
+    }
+
+    /** Whether `initialize()` has completed. */
+    get isInitialized() {
+      return this[kInitialized]
+    }
+
     /** Where the default store keeps this pool's state (undefined with a `keyValueStore`). */
     get persistStatePath() {
       return this[kPersistence].path
