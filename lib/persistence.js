@@ -56,11 +56,19 @@ class Persistence {
     this.timer = null
     this.listener = null
     this.chain = Promise.resolve()
+    this.opened = false
   }
 
   /** Where the default store keeps the state (for messages and the demo's summary). */
   get path() {
-    return this.keyValueStore ? undefined : this.pool._statePath(this.storageDir, this.storeId, this.key)
+    if (this.keyValueStore) return undefined
+    const storageDir = this.opened ? this.storageDir : process.env.CRAWLEE_STORAGE_DIR || undefined
+    return this.pool._statePath(storageDir, this.storeId, this.key)
+  }
+
+  /** The default store (no id, '' or 'default') is the one Crawlee empties at the start of a run. */
+  get isDefaultStore() {
+    return !this.storeId || this.storeId === 'default'
   }
 
   isEnabled(options) {
@@ -71,8 +79,12 @@ class Persistence {
   async start() {
     // The environment is read when the pool opens, not cached per process.
     this.storageDir = process.env.CRAWLEE_STORAGE_DIR || undefined
+    // Like Crawlee, the first open of the default store in a run empties it, whether or not this pool persists:
+    // a later pool of the same run must not find a previous run's sessions.
+    const purged = await this.purgeAtFirstOpen()
+    this.opened = true
     if (!this.enabled) return
-    await this.load()
+    if (!purged) await this.load()
     const interval = this.intervalMillis ?? intervalFromEnv()
     this.timer = setInterval(() => {
       this.persist().catch((err) => this.log.warning('Periodic persistence failed', { error: String(err) }))
@@ -111,14 +123,21 @@ class Persistence {
       else text = JSON.stringify(value)
       loaded = await this.pool._parseState(text, Boolean(this.createSessionFunction))
     } else {
-      const path = this.pool._statePath(this.storageDir, this.storeId, this.key)
-      const isDefaultStore = this.storeId === undefined || this.storeId === 'default'
-      const purgeFirst = isDefaultStore && !purgedThisRun.has(path) && this.hooks.purgeOnStart(process.env.CRAWLEE_PURGE_ON_START)
-      purgedThisRun.add(path)
-      loaded = await this.pool._readStateFile(this.storageDir, this.storeId, this.key, purgeFirst, Boolean(this.createSessionFunction))
+      loaded = await this.pool._readStateFile(this.storageDir, this.storeId, this.key, false, Boolean(this.createSessionFunction))
     }
     for (const warning of loaded.warnings) this.log.warning(warning)
     await this.restore(loaded)
+  }
+
+  /** Removes the record when this is the first open of the default store in this run; true if it did. */
+  async purgeAtFirstOpen() {
+    if (this.keyValueStore || !this.isDefaultStore) return false
+    const path = this.pool._statePath(this.storageDir, this.storeId, this.key)
+    if (purgedThisRun.has(path)) return false
+    purgedThisRun.add(path)
+    if (!this.hooks.purgeOnStart(process.env.CRAWLEE_PURGE_ON_START)) return false
+    await this.pool._readStateFile(this.storageDir, this.storeId, this.key, true, false)
+    return true
   }
 
   async restore(loaded) {
@@ -148,6 +167,7 @@ class Persistence {
 
   /** Persists now (after any persist already under way); never rejects for a storage failure. */
   persist(options) {
+    if (!this.opened) return Promise.reject(new Error('SessionPool is not initialized.'))
     if (!this.isEnabled(options)) return Promise.resolve()
     const run = this.chain.then(() => this.writeOnce())
     this.chain = run.catch(() => {})
@@ -180,6 +200,7 @@ class Persistence {
   }
 
   async reset(options) {
+    if (!this.opened) throw new Error('SessionPool is not initialized.')
     if (!this.isEnabled(options)) return
     if (this.keyValueStore) {
       try {

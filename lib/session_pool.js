@@ -170,7 +170,8 @@ function createSessionPoolClass(native) {
     /** Stops this pool's persistence timer and event listener, then persists unless `persistState: false`. */
     async teardown({ persistState = true } = {}) {
       this[kPersistence].stop()
-      if (persistState) await this[kPersistence].persist()
+      // Before initialize() there is no store to write to (Crawlee's teardown fails there; ours just stops).
+      if (persistState && this[kInitialized]) await this[kPersistence].persist()
     }
 
     /** The sessions held, usable or not, in the order they were added (Apify SDK 2.x `sessionPool.sessions`). */

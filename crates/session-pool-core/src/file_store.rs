@@ -249,7 +249,11 @@ impl FileStore {
             let _ = fs::remove_file(&temp_path);
             return Err(error);
         }
-        sync_dir(&self.dir)
+        let synced = sync_dir(&self.dir);
+        // Leftovers of a writer that was killed would otherwise sit beside the record, where Crawlee's store
+        // listing trips over them.
+        let _ = self.remove_stale_temp_files(STALE_TEMP_AGE);
+        synced
     }
 
     /// [`FileStore::write_with`] of `bytes`.
@@ -315,8 +319,9 @@ impl FileStore {
             && random.bytes().all(|b| b.is_ascii_hexdigit())
     }
 
-    /// Deletes temporary files of this record older than `older_than`: what a writer killed mid-write leaves.
-    /// Returns how many were removed; a missing folder is not an error.
+    /// Deletes temporary files of this record that a writer killed mid-write left: those of a process that no
+    /// longer runs (known on Linux through `/proc`), and any older than `older_than`. Returns how many were
+    /// removed; a missing folder is not an error.
     pub fn remove_stale_temp_files(&self, older_than: Duration) -> io::Result<usize> {
         let entries = match fs::read_dir(&self.dir) {
             Ok(entries) => entries,
@@ -329,6 +334,12 @@ impl FileStore {
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
             if !self.is_own_temp_file(name) {
+                continue;
+            }
+            if temp_writer_is_gone(name) {
+                if fs::remove_file(entry.path()).is_ok() {
+                    removed += 1;
+                }
                 continue;
             }
             let old_enough = entry
@@ -457,6 +468,28 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_write_removes_temp_files_of_writers_that_are_gone() {
+        let dir = std::env::temp_dir().join(format!("spr-orphans-{}-{}", std::process::id(), fastrand::u64(..)));
+        let store = FileStore::new(&dir, "STATE").unwrap();
+        fs::create_dir_all(&dir).unwrap();
+        // pid 4294967 is above Linux's pid_max (4194304): no such process can exist.
+        let orphan = dir.join(".STATE.json.4294967-0-00000000deadbeef.tmp");
+        let live = dir.join(format!(".STATE.json.{}-99-00000000deadbeef.tmp", std::process::id()));
+        let other = dir.join("OTHER.json");
+        for f in [&orphan, &live, &other] {
+            fs::write(f, b"x").unwrap();
+        }
+        store.write_bytes(b"{}").unwrap();
+        if Path::new("/proc/self").exists() {
+            assert!(!orphan.exists(), "a dead writer's temp file is removed");
+        }
+        assert!(live.exists(), "this process's temp files are left alone");
+        assert!(other.exists(), "other records are never touched");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
     use super::*;
 
     #[test]
@@ -535,4 +568,22 @@ mod tests {
         assert!(!store.is_own_temp_file(".K.json.123-4-00000000deadbeef"));
         assert!(!store.is_own_temp_file("K.json"));
     }
+}
+
+/// Whether the process that wrote a temporary file (its pid is the first number after the record name) is
+/// gone. Only answerable where `/proc` exists; elsewhere the age rule alone applies.
+fn temp_writer_is_gone(temp_name: &str) -> bool {
+    let Some(pid) = temp_name
+        .strip_suffix(".tmp")
+        .and_then(|rest| rest.rsplit('.').next())
+        .and_then(|tail| tail.split('-').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    if pid == std::process::id() {
+        return false;
+    }
+    let proc_root = Path::new("/proc");
+    proc_root.join("self").exists() && !proc_root.join(pid.to_string()).exists()
 }
