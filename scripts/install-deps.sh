@@ -17,6 +17,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
+# `npm install` (not `npm ci`): with npm 11 on Node 20, `npm ci` rejects this lock file because optional
+# platform packages of an engine-restricted build tool are not listed in it; `npm install` installs exactly the
+# locked versions and leaves the lock untouched.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
