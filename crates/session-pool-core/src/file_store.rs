@@ -466,6 +466,24 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether the process that wrote a temporary file (its pid is the first number after the record name) is
+/// gone. Only answerable where `/proc` exists; elsewhere the age rule alone applies.
+fn temp_writer_is_gone(temp_name: &str) -> bool {
+    let Some(pid) = temp_name
+        .strip_suffix(".tmp")
+        .and_then(|rest| rest.rsplit('.').next())
+        .and_then(|tail| tail.split('-').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    if pid == std::process::id() {
+        return false;
+    }
+    let proc_root = Path::new("/proc");
+    proc_root.join("self").exists() && !proc_root.join(pid.to_string()).exists()
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -570,20 +588,3 @@ mod tests {
     }
 }
 
-/// Whether the process that wrote a temporary file (its pid is the first number after the record name) is
-/// gone. Only answerable where `/proc` exists; elsewhere the age rule alone applies.
-fn temp_writer_is_gone(temp_name: &str) -> bool {
-    let Some(pid) = temp_name
-        .strip_suffix(".tmp")
-        .and_then(|rest| rest.rsplit('.').next())
-        .and_then(|tail| tail.split('-').next())
-        .and_then(|pid| pid.parse::<u32>().ok())
-    else {
-        return false;
-    };
-    if pid == std::process::id() {
-        return false;
-    }
-    let proc_root = Path::new("/proc");
-    proc_root.join("self").exists() && !proc_root.join(pid.to_string()).exists()
-}

@@ -109,7 +109,8 @@ pub struct Restored {
 /// the JS thread.
 pub fn restore_sessions(loaded: LoadedState, max_age_secs: Option<f64>, now_ms: f64, keep_cookie_text: bool) -> Restored {
     let mut problems: Vec<String> = loaded.problems.iter().map(|p| p.to_string()).collect();
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    // One core is left to the JS thread: the event loop keeps turning while a big state is restored.
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).saturating_sub(1).clamp(1, 8);
     let per_thread = loaded.sessions.len().div_ceil(threads).max(1);
     let mut parts: Vec<Vec<PersistedSession>> = Vec::with_capacity(threads);
     let mut rest = loaded.sessions;
@@ -119,6 +120,14 @@ pub fn restore_sessions(loaded: LoadedState, max_age_secs: Option<f64>, now_ms: 
         rest = tail;
     }
     parts.push(rest);
+    if parts.len() == 1 {
+        let (sessions, part_problems) = parts
+            .pop()
+            .map(|part| restore_part(part, max_age_secs, now_ms, keep_cookie_text))
+            .unwrap_or_default();
+        problems.extend(part_problems);
+        return Restored { sessions, problems };
+    }
     let results: Vec<(Vec<RestoredSession>, Vec<String>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .into_iter()

@@ -62,7 +62,7 @@ fn parser_cases() {
             .get_cookies(&sent_to, NOW_MS)
             .unwrap_or_else(|e| panic!("{name}: get_cookies failed: {e}"))
             .into_iter()
-            .map(|c| (c.key, c.value))
+            .map(|c| (c.key().to_owned(), c.value().to_owned()))
             .collect();
         let expected: Vec<(String, String)> = case
             .get("sent")

@@ -141,7 +141,7 @@ fn browser_cookies_keep_same_site_both_ways() {
     let same_sites: Vec<Option<&str>> = out.iter().map(|c| c.same_site.as_deref()).collect();
     assert_eq!(same_sites, [Some("Strict"), Some("Lax"), None]);
     // Stored the way tough's parser stores SameSite: lowercase.
-    assert_eq!(jar.cookies()[0].same_site.as_deref(), Some("strict"));
+    assert_eq!(jar.cookies()[0].same_site(), Some("strict"));
     // No `expires` given: now + maxAgeSecs, in seconds on the way out.
     assert_eq!(out[0].expires, Some((T0 + 60_000.0) / 1000.0));
     assert_eq!(out[0].domain.as_deref(), Some("www.example.com"));
@@ -179,7 +179,7 @@ fn huge_browser_expiry_falls_back_to_max_age() {
         ..Default::default()
     };
     assert!(jar.set_browser_cookies(&[cookie], URL, 10.0, T0).is_empty());
-    assert_eq!(jar.cookies()[0].expires, CookieTime::At(T0 + 10_000.0));
+    assert_eq!(jar.cookies()[0].expires(), CookieTime::At(T0 + 10_000.0));
 }
 
 #[test]
@@ -264,15 +264,247 @@ fn loading_keeps_every_attribute() {
         CookieJar::from_json_value(&json!({ "cookies": [cookie.clone()] }), T0).unwrap_or_default();
     let c = &jar.cookies()[0];
     // node: Date.parse of the ISO strings.
-    assert_eq!(c.expires, CookieTime::At(4_089_773_059_000.0));
-    assert_eq!(c.max_age, Some(120.0));
+    assert_eq!(c.expires(), CookieTime::At(4_089_773_059_000.0));
+    assert_eq!(c.max_age(), Some(120.0));
+    assert_eq!(c.extensions(), Some(&["Priority=High".to_owned()][..]));
     assert_eq!(
-        c.extensions.as_deref(),
-        Some(&["Priority=High".to_owned()][..])
+        (c.host_only(), c.path_is_default()),
+        (Some(false), Some(false))
     );
-    assert_eq!((c.host_only, c.path_is_default), (Some(false), Some(false)));
-    assert_eq!(c.creation, CookieTime::At(1_735_689_600_000.0));
-    assert_eq!(c.last_accessed, CookieTime::At(1_748_736_000_123.0));
+    assert_eq!(c.creation(), CookieTime::At(1_735_689_600_000.0));
+    assert_eq!(c.last_accessed(), CookieTime::At(1_748_736_000_123.0));
     let back: Value = jar.to_json_value();
     assert_eq!(back["cookies"][0], cookie);
+}
+
+#[test]
+fn parents_of_wildcard_rules_are_public_suffixes() {
+    // tough (tldts): the name above a `*.x` rule of the public suffix list is itself a public
+    // suffix, even where the list does not name it; exceptions (`!city.kawasaki.jp`) still hold.
+    let refused = "Cookie has domain set to a public suffix";
+    let cases: &[(&str, &str, Option<&str>)] = &[
+        (
+            "ps25=v; Domain=kawasaki.jp; Path=/",
+            "http://city.kawasaki.jp/",
+            Some(refused),
+        ),
+        (
+            "a=v; Domain=kobe.jp; Path=/",
+            "http://www.city.kobe.jp/",
+            Some(refused),
+        ),
+        (
+            "a=v; Domain=compute.amazonaws.com; Path=/",
+            "http://a.b.compute.amazonaws.com/",
+            Some(refused),
+        ),
+        (
+            "a=v; Domain=nom.br; Path=/",
+            "http://x.y.nom.br/",
+            Some(refused),
+        ),
+        (
+            "a=v; Domain=kawasaki.jp",
+            "http://kawasaki.jp/",
+            Some(refused),
+        ),
+        (
+            "a=v; Domain=foo.kawasaki.jp",
+            "http://www.foo.kawasaki.jp/",
+            Some(refused),
+        ),
+        (
+            "a=v; Domain=b.compute.amazonaws.com; Path=/",
+            "http://a.b.compute.amazonaws.com/",
+            Some(refused),
+        ),
+        (
+            "a=v; Domain=y.nom.br; Path=/",
+            "http://x.y.nom.br/",
+            Some(refused),
+        ),
+        // The legitimate cookies next to them.
+        (
+            "a=v; Domain=city.kawasaki.jp; Path=/",
+            "http://www.city.kawasaki.jp/",
+            None,
+        ),
+        (
+            "a=v; Domain=city.kobe.jp; Path=/",
+            "http://www.city.kobe.jp/",
+            None,
+        ),
+        (
+            "a=v; Domain=a.b.compute.amazonaws.com; Path=/",
+            "http://a.b.compute.amazonaws.com/",
+            None,
+        ),
+        ("a=v; Domain=x.y.nom.br; Path=/", "http://x.y.nom.br/", None),
+        (
+            "a=v; Domain=www.foo.kawasaki.jp",
+            "http://www.foo.kawasaki.jp/",
+            None,
+        ),
+        // Host-only cookies on such names are fine.
+        ("a=v; Path=/", "http://kawasaki.jp/", None),
+        ("a=v; Path=/", "http://compute.amazonaws.com/", None),
+    ];
+    for (raw, url, expected) in cases {
+        let mut jar = CookieJar::new();
+        let outcome = jar.set_cookie(raw, url, T0).map_err(|e| e.message);
+        match expected {
+            Some(message) => assert_eq!(outcome, Err((*message).to_owned()), "{raw} from {url}"),
+            None => assert_eq!(outcome, Ok(true), "{raw} from {url}"),
+        }
+    }
+
+    // And what getCookieStringSync then sends, from tough-cookie 6.1.0 replaying the same steps.
+    let mut jar = CookieJar::new();
+    for (raw, url) in [
+        ("h=1; Path=/", "http://kawasaki.jp/"),
+        ("h2=1; Path=/", "http://compute.amazonaws.com/"),
+        (
+            "d=1; Domain=a.b.compute.amazonaws.com; Path=/",
+            "http://a.b.compute.amazonaws.com/",
+        ),
+        (
+            "c=1; Domain=city.kawasaki.jp; Path=/",
+            "http://www.city.kawasaki.jp/",
+        ),
+        ("n=1; Domain=x.y.nom.br; Path=/", "http://x.y.nom.br/"),
+        ("ho=1; Path=/", "http://y.nom.br/"),
+    ] {
+        assert_eq!(jar.set_cookie(raw, url, T0), Ok(true), "{raw}");
+    }
+    for (url, expected) in [
+        ("http://kawasaki.jp/", "h=1"),
+        ("http://city.kawasaki.jp/", "c=1"),
+        ("http://www.city.kawasaki.jp/", "c=1"),
+        ("http://a.city.kawasaki.jp/", "c=1"),
+        ("http://compute.amazonaws.com/", "h2=1"),
+        ("http://a.b.compute.amazonaws.com/", "d=1"),
+        ("http://www.a.b.compute.amazonaws.com/", "d=1"),
+        ("http://b.compute.amazonaws.com/", ""),
+        ("http://x.y.nom.br/", "n=1"),
+        ("http://w.x.y.nom.br/", "n=1"),
+        ("http://y.nom.br/", "ho=1"),
+    ] {
+        assert_eq!(
+            jar.get_cookie_string(url, T0 + 1.0).as_deref(),
+            Ok(expected),
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn cookie_accessors_round_trip_every_attribute() {
+    let mut c = Cookie::new("k", "v", T0);
+    assert_eq!(
+        (c.key(), c.value(), c.domain(), c.path()),
+        ("k", "v", None, None)
+    );
+    assert_eq!(
+        (c.expires(), c.creation(), c.last_accessed(), c.max_age()),
+        (
+            CookieTime::Infinity,
+            CookieTime::At(T0),
+            CookieTime::Null,
+            None
+        )
+    );
+    assert_eq!(
+        (
+            c.host_only(),
+            c.path_is_default(),
+            c.same_site(),
+            c.extensions()
+        ),
+        (None, None, None, None)
+    );
+    c.set_domain(Some("ex.com"));
+    c.set_path(Some("/p"));
+    c.set_key("name");
+    c.set_value("välue");
+    assert_eq!(
+        (c.key(), c.value(), c.domain(), c.path()),
+        ("name", "välue", Some("ex.com"), Some("/p"))
+    );
+    // An empty domain or path is not a missing one.
+    c.set_domain_and_path(Some(""), None);
+    assert_eq!((c.domain(), c.path()), (Some(""), None));
+    c.set_domain_and_path(None, Some(""));
+    assert_eq!((c.domain(), c.path()), (None, Some("")));
+    for time in [CookieTime::Null, CookieTime::Infinity, CookieTime::At(-5.0)] {
+        c.set_expires(time);
+        c.set_creation(time);
+        c.set_last_accessed(time);
+        assert_eq!(
+            (c.expires(), c.creation(), c.last_accessed()),
+            (time, time, time)
+        );
+    }
+    for max_age in [Some(0.0), Some(f64::NEG_INFINITY), Some(1.5), None] {
+        c.set_max_age(max_age);
+        assert_eq!(c.max_age(), max_age);
+    }
+    for flag in [true, false] {
+        c.set_secure(flag);
+        c.set_http_only(!flag);
+        assert_eq!((c.secure(), c.http_only()), (flag, !flag));
+    }
+    for value in [Some(true), Some(false), None] {
+        c.set_host_only(value);
+        c.set_path_is_default(value);
+        assert_eq!((c.host_only(), c.path_is_default()), (value, value));
+    }
+    // SameSite texts other than tough's three lowercase ones are kept verbatim.
+    for same_site in [
+        Some("strict"),
+        Some("lax"),
+        Some("none"),
+        Some("Strict"),
+        Some(""),
+        Some("weird"),
+        None,
+    ] {
+        c.set_same_site(same_site);
+        assert_eq!(c.same_site(), same_site);
+    }
+    c.set_extensions(Some(vec!["A=1".to_owned(), "B".to_owned()]));
+    c.set_same_site(Some("Lax"));
+    assert_eq!(
+        c.extensions(),
+        Some(&["A=1".to_owned(), "B".to_owned()][..])
+    );
+    c.set_extensions(Some(Vec::new()));
+    assert_eq!(c.extensions(), Some(&[][..]));
+
+    // Cookies with the same attributes are equal however they got them.
+    let mut a = Cookie::new("x", "1", T0);
+    let mut b = Cookie::new("y", "2", T0 + 1.0);
+    a.set_same_site(Some("Weird"));
+    a.set_extensions(Some(vec!["e".to_owned()]));
+    a.set_same_site(None);
+    a.set_extensions(None);
+    b.set_key("x");
+    b.set_value("1");
+    b.set_creation(CookieTime::At(T0));
+    assert_eq!(a, b);
+    b.set_path(Some("/"));
+    assert_ne!(a, b);
+}
+
+#[test]
+fn stored_cookies_stay_small_and_jars_can_move_between_threads() {
+    // The memory of issue 5: five typical cookies must fit in about 700 bytes of heap per jar
+    // (see examples/cookie_memory.rs); the fixed part of a cookie is most of it.
+    assert!(
+        std::mem::size_of::<Cookie>() <= 72,
+        "{}",
+        std::mem::size_of::<Cookie>()
+    );
+    fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<CookieJar>();
+    send_and_sync::<Cookie>();
 }

@@ -89,18 +89,24 @@ impl BrowserCookie {
             },
             None => (None, true),
         };
-        let mut cookie = Cookie::new(self.name.clone(), self.value.clone(), now_ms);
-        cookie.expires = expires;
-        cookie.domain = domain.filter(|d| !d.is_empty()).map(str::to_owned);
-        cookie.host_only = Some(host_only);
-        cookie.path = self.path.clone();
-        cookie.secure = self.secure;
-        cookie.http_only = self.http_only;
-        cookie.same_site = self
+        let domain = domain.filter(|d| !d.is_empty());
+        let mut cookie = Cookie::with_text(
+            &self.name,
+            &self.value,
+            domain,
+            self.path.as_deref(),
+            now_ms,
+        );
+        cookie.set_expires(expires);
+        cookie.set_host_only(Some(host_only));
+        cookie.set_secure(self.secure);
+        cookie.set_http_only(self.http_only);
+        let same_site = self
             .same_site
             .as_deref()
             .and_then(canonical_same_site)
             .map(str::to_ascii_lowercase);
+        cookie.set_same_site(same_site.as_deref());
         cookie
     }
 
@@ -108,24 +114,23 @@ impl BrowserCookie {
     /// (plus `sameSite`): `expires` comes from the `Expires` attribute only, the domain gets a
     /// leading dot unless the cookie is host-only.
     pub fn from_cookie(cookie: &Cookie) -> Self {
-        let domain = cookie.domain.as_deref().filter(|d| !d.is_empty()).map(|d| {
-            if cookie.host_only == Some(true) {
+        let domain = cookie.domain().filter(|d| !d.is_empty()).map(|d| {
+            if cookie.host_only() == Some(true) {
                 d.to_owned()
             } else {
                 format!(".{d}")
             }
         });
         Self {
-            name: cookie.key.clone(),
-            value: cookie.value.clone(),
-            expires: cookie.expires.millis().map(|ms| ms / 1000.0),
+            name: cookie.key().to_owned(),
+            value: cookie.value().to_owned(),
+            expires: cookie.expires().millis().map(|ms| ms / 1000.0),
             domain,
-            path: cookie.path.clone(),
-            secure: cookie.secure,
-            http_only: cookie.http_only,
+            path: cookie.path().map(str::to_owned),
+            secure: cookie.secure(),
+            http_only: cookie.http_only(),
             same_site: cookie
-                .same_site
-                .as_deref()
+                .same_site()
                 .and_then(canonical_same_site)
                 .map(str::to_owned),
         }

@@ -126,8 +126,11 @@ pub fn default_path(path: &str) -> &str {
 /// non-ASCII), no empty label inside, no label starting or ending with '-'.
 fn is_valid_hostname(hostname: &str) -> bool {
     // Lengths and positions are counted in UTF-16 units, as in JS.
-    let units: Vec<u16> = hostname.encode_utf16().collect();
-    let len = units.len();
+    let len = if hostname.is_ascii() {
+        hostname.len()
+    } else {
+        hostname.encode_utf16().count()
+    };
     if len == 0 || len > 255 {
         return false;
     }
@@ -136,14 +139,14 @@ fn is_valid_hostname(hostname: &str) -> bool {
             || (u16::from(b'0')..=u16::from(b'9')).contains(&c)
             || c > 127
     };
-    let first = units[0];
-    if !allowed(first) && first != u16::from(b'.') && first != u16::from(b'_') {
+    let (dot, dash, underscore) = (u16::from(b'.'), u16::from(b'-'), u16::from(b'_'));
+    let first = hostname.encode_utf16().next().unwrap_or(dash);
+    if !allowed(first) && first != dot && first != underscore {
         return false;
     }
-    let (dot, dash, underscore) = (u16::from(b'.'), u16::from(b'-'), u16::from(b'_'));
     let mut last_dot: isize = -1;
     let mut last: Option<u16> = None;
-    for (i, &c) in units.iter().enumerate() {
+    for (i, c) in hostname.encode_utf16().enumerate() {
         let i = i as isize;
         if c == dot {
             if i - last_dot > 64 || last == Some(dot) || last == Some(dash) {
@@ -193,8 +196,8 @@ fn registrable_domain(input: &str) -> Option<&str> {
         return None;
     }
     let suffix_len = psl::suffix(hostname.as_bytes())?.as_bytes().len();
-    let leading_dots = hostname.len() - hostname.trim_start_matches('.').len();
-    if suffix_len == hostname.len() - leading_dots {
+    let unrooted = hostname.trim_start_matches('.');
+    if suffix_len == unrooted.len() || has_wildcard_children(unrooted) {
         return None;
     }
     // The label just before the suffix starts after the last dot that precedes it.
@@ -203,6 +206,34 @@ fn registrable_domain(input: &str) -> Option<&str> {
         None => Some(hostname),
         Some(dot) => hostname.get(dot + 1..),
     }
+}
+
+/// Whether a wildcard rule of the list covers the children of `domain` (`*.kawasaki.jp` for
+/// `kawasaki.jp`), which makes `domain` itself a public suffix for tldts, and so for
+/// tough-cookie, even where the list does not name it (the list's maintainers read the rules that
+/// way). The `psl` crate applies the letter of the algorithm and makes such a name registrable
+/// under the next rule up (`jp`, or just `com` for `af-south-1.airflow.amazonaws.com`).
+///
+/// The test: a made-up child of `domain` is a whole public suffix only through a wildcard rule;
+/// exception rules (`!city.kawasaki.jp`) name real labels, never the made-up one. Only the whole
+/// host needs it: for a longer host under such a parent, `psl` already matched the wildcard.
+fn has_wildcard_children(domain: &str) -> bool {
+    // Not a label any rule of the list names.
+    const PROBE: &[u8] = b"x--cookie-probe.";
+    let mut stack = [0u8; 256];
+    let mut heap = Vec::new();
+    let total = PROBE.len() + domain.len();
+    let probe: &mut [u8] = match stack.get_mut(..total) {
+        Some(buffer) => buffer,
+        None => {
+            heap.resize(total, 0);
+            &mut heap
+        }
+    };
+    let (head, tail) = probe.split_at_mut(PROBE.len());
+    head.copy_from_slice(PROBE);
+    tail.copy_from_slice(domain.as_bytes());
+    psl::suffix(probe).is_some_and(|suffix| suffix.as_bytes().len() == total)
 }
 
 /// tough-cookie's `getPublicSuffix` with special-use domains allowed (its `CookieJar` default):
@@ -250,6 +281,64 @@ pub fn permute_domain(domain: &str) -> Result<Option<Vec<String>>, CookieError> 
         out.push(current.clone());
     }
     Ok(Some(out))
+}
+
+/// The names tough's memory store looks a host's cookies up under when reading them
+/// ([`permute_domain`], or the host alone where that gives nothing), as a test that allocates
+/// nothing.
+pub(crate) enum Candidates<'a> {
+    /// Only this name.
+    Exactly(&'a str),
+    /// The registrable `suffix`, then that preceded by each label of `prefix` in turn, from the
+    /// right (`example.com`, `b.example.com`, `a.b.example.com` for prefix `a.b`).
+    Permutations { suffix: &'a str, prefix: &'a str },
+}
+
+impl<'a> Candidates<'a> {
+    /// The candidates for `host`, the same names as `permute_domain(host)` lists.
+    pub(crate) fn of(host: &'a str) -> Result<Self, CookieError> {
+        let Some(suffix) = public_suffix(host)? else {
+            return Ok(Self::Exactly(host));
+        };
+        if suffix == host {
+            return Ok(Self::Exactly(host));
+        }
+        // As in `permute_domain`: one trailing dot dropped, JS `slice(0, -n)` giving "" past the start.
+        let trimmed = host.strip_suffix('.').unwrap_or(host);
+        let prefix = trimmed
+            .len()
+            .checked_sub(suffix.len() + 1)
+            .and_then(|end| trimmed.get(..end))
+            .unwrap_or("");
+        Ok(Self::Permutations { suffix, prefix })
+    }
+
+    /// Whether `domain` is one of the names.
+    pub(crate) fn contains(&self, domain: &str) -> bool {
+        let (suffix, prefix) = match self {
+            Self::Exactly(name) => return domain == *name,
+            Self::Permutations { suffix, prefix } => (*suffix, *prefix),
+        };
+        if domain == suffix {
+            return true;
+        }
+        // The longer names are `X.suffix` where X is the last labels of `prefix`: a tail of it
+        // that is all of it or follows a dot.
+        let Some(labels) = domain
+            .strip_suffix(suffix)
+            .and_then(|head| head.strip_suffix('.'))
+        else {
+            return false;
+        };
+        match prefix.len().checked_sub(labels.len()) {
+            Some(0) => prefix == labels,
+            Some(start) => {
+                prefix.as_bytes().get(start - 1) == Some(&b'.')
+                    && prefix.get(start..) == Some(labels)
+            }
+            None => false,
+        }
+    }
 }
 
 /// tough-cookie's `isPotentiallyTrustworthy` with secure-on-local allowed: https and wss, and
@@ -309,6 +398,32 @@ mod tests {
             ("1.2.3.4.5", Some("4.5")),
             ("256.1.1.1", None),
             ("foo.com..", Some("foo.com")),
+            // Parents of wildcard rules (`*.kawasaki.jp`, `*.compute.amazonaws.com`, `*.nom.br`,
+            // `*.af-south-1.airflow.amazonaws.com`) are public suffixes too; exceptions still hold.
+            ("kawasaki.jp", None),
+            ("kawasaki.jp.", None),
+            (".kawasaki.jp", None),
+            ("foo.kawasaki.jp", None),
+            ("www.foo.kawasaki.jp", Some("www.foo.kawasaki.jp")),
+            ("www.city.kawasaki.jp", Some("city.kawasaki.jp")),
+            ("city.kawasaki.jp.", Some("city.kawasaki.jp")),
+            ("kobe.jp", None),
+            ("www.city.kobe.jp", Some("city.kobe.jp")),
+            ("compute.amazonaws.com", None),
+            ("b.compute.amazonaws.com", None),
+            (
+                "a.b.compute.amazonaws.com",
+                Some("a.b.compute.amazonaws.com"),
+            ),
+            ("amazonaws.com", Some("amazonaws.com")),
+            ("af-south-1.airflow.amazonaws.com", None),
+            ("airflow.amazonaws.com", Some("amazonaws.com")),
+            ("nom.br", None),
+            ("y.nom.br", None),
+            ("w.x.y.nom.br", Some("x.y.nom.br")),
+            ("ck", None),
+            ("foo.ck", None),
+            ("a.www.ck", Some("www.ck")),
         ];
         for (input, expected) in cases {
             assert_eq!(public_suffix(input).ok().flatten(), *expected, "{input}");
@@ -335,6 +450,69 @@ mod tests {
             Some(vec!["example.com".to_owned(), ".example.com".to_owned()])
         );
         assert_eq!(p("com"), None);
+        assert_eq!(p("kawasaki.jp"), None);
+        assert_eq!(p("compute.amazonaws.com"), None);
+        assert_eq!(
+            p("www.city.kawasaki.jp"),
+            Some(vec![
+                "city.kawasaki.jp".to_owned(),
+                "www.city.kawasaki.jp".to_owned()
+            ])
+        );
+        assert_eq!(
+            p("www.a.b.compute.amazonaws.com"),
+            Some(vec![
+                "a.b.compute.amazonaws.com".to_owned(),
+                "www.a.b.compute.amazonaws.com".to_owned()
+            ])
+        );
+        // A name longer than the stack buffer of the probe.
+        let long = format!("{}.example.com", ["abcdefghij"; 21].join("."));
+        assert_eq!(public_suffix(&long).ok().flatten(), Some("example.com"));
+    }
+
+    #[test]
+    fn candidates_are_the_permutations() {
+        let hosts = [
+            "x.y.z.example.org",
+            "example.com.",
+            "foo.com..",
+            "example.com",
+            "com",
+            "www.city.kawasaki.jp",
+            "kawasaki.jp",
+            "a.b.example",
+            "localhost",
+            "1.2.3.4",
+            "",
+            ".",
+            "a..b.example.com",
+        ];
+        let mut domains: Vec<String> = vec![String::new(), ".".to_owned(), "x".to_owned()];
+        for host in hosts {
+            let labels: Vec<&str> = host.split('.').collect();
+            for start in 0..labels.len() {
+                let tail = labels[start..].join(".");
+                domains.push(format!(".{tail}"));
+                domains.push(format!("q{tail}"));
+                domains.push(tail);
+            }
+            domains.push(format!("{host}."));
+        }
+        for host in hosts {
+            let Ok(candidates) = Candidates::of(host) else {
+                assert!(permute_domain(host).is_err(), "{host}");
+                continue;
+            };
+            let list = permute_domain(host).ok().flatten();
+            for domain in &domains {
+                let expected = match &list {
+                    Some(list) => list.contains(domain),
+                    None => domain == host,
+                };
+                assert_eq!(candidates.contains(domain), expected, "{host} / {domain}");
+            }
+        }
     }
 
     #[test]

@@ -6,8 +6,8 @@ use super::browser::BrowserCookie;
 use super::cookie::{cookie_compare, Cookie, CookieTime};
 use super::date::time_clip;
 use super::domain::{
-    canonical_domain, default_path, domain_match, is_ipv4, is_ipv6, path_match, permute_domain,
-    public_suffix,
+    canonical_domain, default_path, domain_match, is_ipv4, is_ipv6, path_match, public_suffix,
+    Candidates,
 };
 use super::error::CookieError;
 use super::parse::{js_trim, parse_set_cookie};
@@ -50,7 +50,30 @@ impl CookieJar {
 
     /// Removes every cookie (tough's `removeAllCookiesSync`).
     pub fn remove_all_cookies(&mut self) {
-        self.cookies.clear();
+        // Dropped rather than cleared: an emptied jar should not keep its memory.
+        self.cookies = Vec::new();
+    }
+
+    /// An empty jar with room for `capacity` cookies.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            cookies: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// Gives back the room a load reserved for cookies it then dropped or merged.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.cookies.shrink_to_fit();
+    }
+
+    /// Appends a cookie, growing the storage by little: most jars hold a handful of cookies,
+    /// and doubling would leave up to half of it unused in each of many thousand jars.
+    fn push(&mut self, cookie: Cookie) {
+        if self.cookies.len() == self.cookies.capacity() {
+            // One more slot while small, then 1/8 more: at most 12.5% unused.
+            self.cookies.reserve_exact((self.cookies.len() / 8).max(1));
+        }
+        self.cookies.push(cookie);
     }
 
     /// Stores a raw `Set-Cookie` value received from `url`, as tough's `setCookieSync(raw, url)`.
@@ -68,7 +91,12 @@ impl CookieJar {
 
     /// [`CookieJar::set_cookie`] returning the cookie as stored (what tough's `setCookieSync` returns);
     /// `Ok(None)` when a prefix rule dropped it.
-    pub fn set_cookie_returning(&mut self, raw: &str, url: &str, now_ms: f64) -> Result<Option<&Cookie>, CookieError> {
+    pub fn set_cookie_returning(
+        &mut self,
+        raw: &str,
+        url: &str,
+        now_ms: f64,
+    ) -> Result<Option<&Cookie>, CookieError> {
         let context = RequestContext::parse(url)?;
         let cookie = parse_set_cookie(raw, clip_now(now_ms))
             .ok_or_else(|| CookieError::rejected("Cookie failed to parse"))?;
@@ -186,7 +214,15 @@ impl CookieJar {
     /// The `Cookie` header for `url` (`a=1; b=2`), as tough's `getCookieStringSync(url)`.
     pub fn get_cookie_string(&mut self, url: &str, now_ms: f64) -> Result<String, CookieError> {
         let selected = self.select(url, now_ms)?;
-        let mut out = String::new();
+        // Sized first, so the header is written into one allocation.
+        let size: usize = selected
+            .iter()
+            .map(|&i| {
+                let cookie = &self.cookies[i];
+                cookie.key().len() + cookie.value().len() + 3
+            })
+            .sum();
+        let mut out = String::with_capacity(size);
         for (n, i) in selected.into_iter().enumerate() {
             if n > 0 {
                 out.push_str("; ");
@@ -199,19 +235,20 @@ impl CookieJar {
     /// Adds a cookie read from a serialized jar the way tough's store `putCookie` does: without
     /// checks, replacing (and moving to the end) a cookie with the same domain, path and name.
     pub(crate) fn put_loaded(&mut self, cookie: Cookie) {
-        if cookie.domain.is_none() || cookie.path.is_none() {
+        if cookie.domain().is_none() || cookie.path().is_none() {
             return;
         }
         if let Some(i) = self.position(&cookie) {
             self.cookies.remove(i);
         }
-        self.cookies.push(cookie);
+        self.push(cookie);
     }
 
     fn position(&self, cookie: &Cookie) -> Option<usize> {
+        let (key, path, domain) = (cookie.key(), cookie.path(), cookie.domain());
         self.cookies
             .iter()
-            .position(|c| c.key == cookie.key && c.path == cookie.path && c.domain == cookie.domain)
+            .position(|c| c.key() == key && c.path() == path && c.domain() == domain)
     }
 
     /// The checks and bookkeeping of tough's `setCookie` once the cookie is parsed.
@@ -222,7 +259,8 @@ impl CookieJar {
         now_ms: f64,
         http: bool,
     ) -> Result<bool, CookieError> {
-        self.store_at(cookie, context, now_ms, http).map(|slot| slot.is_some())
+        self.store_at(cookie, context, now_ms, http)
+            .map(|slot| slot.is_some())
     }
 
     /// [`CookieJar::store`], telling where the cookie went (`None`: dropped by a prefix rule).
@@ -234,8 +272,9 @@ impl CookieJar {
         http: bool,
     ) -> Result<Option<usize>, CookieError> {
         let now = clip_now(now_ms);
-        let domain = cookie.domain.as_deref().filter(|d| !d.is_empty());
-        if let Some(domain) = domain {
+        // The host and the default path are put in at the end, in one go.
+        let mut host_domain = false;
+        if let Some(domain) = cookie.domain().filter(|d| !d.is_empty()) {
             let cdomain = canonical_domain(domain).ok_or_else(CookieError::invalid_url)?;
             if public_suffix(&cdomain)?.is_none() && !is_ipv4(&cdomain) && !is_ipv6(&cdomain) {
                 return Err(CookieError::rejected(
@@ -248,24 +287,40 @@ impl CookieJar {
                     context.host
                 )));
             }
-            cookie.host_only.get_or_insert(false);
+            if cookie.host_only().is_none() {
+                cookie.set_host_only(Some(false));
+            }
         } else {
-            cookie.host_only = Some(true);
-            cookie.domain = Some(context.host.clone());
+            cookie.set_host_only(Some(true));
+            host_domain = true;
         }
-        if !cookie.path.as_deref().is_some_and(|p| p.starts_with('/')) {
-            cookie.path = Some(default_path(&context.path).to_owned());
-            cookie.path_is_default = Some(true);
+        let path_from_url = !cookie.path().is_some_and(|p| p.starts_with('/'));
+        if path_from_url {
+            cookie.set_path_is_default(Some(true));
         }
-        if cookie.secure && !context.trustworthy {
+        if cookie.secure() && !context.trustworthy {
             return Err(CookieError::rejected(
                 "Cookie is Secure but this is not a secure connection",
             ));
         }
-        if !http && cookie.http_only {
+        if !http && cookie.http_only() {
             return Err(CookieError::rejected(
                 "Cookie is HttpOnly and this isn't an HTTP API",
             ));
+        }
+        if host_domain || path_from_url {
+            let domain = if host_domain {
+                Some(context.host.as_str())
+            } else {
+                cookie.domain()
+            };
+            let path = if path_from_url {
+                Some(default_path(&context.path))
+            } else {
+                cookie.path()
+            };
+            // Laid out beside the old strings, which the new ones may borrow from.
+            cookie = cookie.with_domain_and_path(domain, path);
         }
         if !prefix_rules_met(&cookie) {
             // tough's default prefixSecurity is 'silent': such a cookie is dropped without error.
@@ -274,20 +329,20 @@ impl CookieJar {
         match self.position(&cookie) {
             Some(i) => {
                 let old = &self.cookies[i];
-                if !http && old.http_only {
+                if !http && old.http_only() {
                     return Err(CookieError::rejected(
                         "old Cookie is HttpOnly and this isn't an HTTP API",
                     ));
                 }
-                cookie.creation = old.creation;
-                cookie.last_accessed = CookieTime::At(now);
+                cookie.set_creation(old.creation());
+                cookie.set_last_accessed(CookieTime::At(now));
                 self.cookies[i] = cookie;
                 Ok(Some(i))
             }
             None => {
-                cookie.creation = CookieTime::At(now);
-                cookie.last_accessed = CookieTime::At(now);
-                self.cookies.push(cookie);
+                cookie.set_creation(CookieTime::At(now));
+                cookie.set_last_accessed(CookieTime::At(now));
+                self.push(cookie);
                 Ok(Some(self.cookies.len() - 1))
             }
         }
@@ -302,7 +357,7 @@ impl CookieJar {
         }
         let now = clip_now(now_ms);
         // tough's memory store only looks under these domains.
-        let candidates = permute_domain(&context.host)?;
+        let candidates = Candidates::of(&context.host)?;
         let host = context.host.as_str();
         let path = if context.path.is_empty() {
             "/"
@@ -310,31 +365,41 @@ impl CookieJar {
             context.path.as_str()
         };
         let matches = |c: &Cookie| -> bool {
-            let (Some(domain), Some(cookie_path)) = (c.domain.as_deref(), c.path.as_deref()) else {
+            let (Some(domain), Some(cookie_path)) = (c.domain(), c.path()) else {
                 return false;
             };
-            let stored_under_candidate = match &candidates {
-                Some(list) => list.iter().any(|d| d == domain),
-                None => domain == host,
-            };
-            if !stored_under_candidate || !path_match(path, cookie_path) {
+            if !candidates.contains(domain) || !path_match(path, cookie_path) {
                 return false;
             }
-            let domain_ok = if c.host_only == Some(true) {
+            let domain_ok = if c.host_only() == Some(true) {
                 domain == host
             } else {
                 domain_match(host, domain)
             };
-            domain_ok && (!c.secure || context.trustworthy)
+            domain_ok && (!c.secure() || context.trustworthy)
         };
-        self.cookies.retain(|c| !(matches(c) && c.is_expired(now)));
-        let mut selected: Vec<usize> = (0..self.cookies.len())
-            .filter(|&i| matches(&self.cookies[i]))
-            .collect();
+        let mut selected = Vec::new();
+        let mut expired = false;
+        for (i, cookie) in self.cookies.iter().enumerate() {
+            if matches(cookie) {
+                if cookie.is_expired(now) {
+                    expired = true;
+                } else {
+                    selected.push(i);
+                }
+            }
+        }
+        if expired {
+            // Expired matches are deleted, which moves the others.
+            self.cookies.retain(|c| !(matches(c) && c.is_expired(now)));
+            selected = (0..self.cookies.len())
+                .filter(|&i| matches(&self.cookies[i]))
+                .collect();
+        }
         let cookies = &self.cookies;
         selected.sort_by(|&a, &b| cookie_compare(&cookies[a], a, &cookies[b], b));
         for &i in &selected {
-            self.cookies[i].last_accessed = CookieTime::At(now);
+            self.cookies[i].set_last_accessed(CookieTime::At(now));
         }
         Ok(selected)
     }
@@ -342,14 +407,15 @@ impl CookieJar {
 
 /// The `__Secure-` and `__Host-` name prefix rules (RFC 6265bis section 4.1.3).
 fn prefix_rules_met(cookie: &Cookie) -> bool {
-    if cookie.key.starts_with("__Secure-") && !cookie.secure {
+    let key = cookie.key();
+    if key.starts_with("__Secure-") && !cookie.secure() {
         return false;
     }
-    if cookie.key.starts_with("__Host-") {
-        return cookie.secure
-            && cookie.host_only == Some(true)
-            && cookie.path.as_deref() == Some("/")
-            && cookie.path_is_default != Some(true);
+    if key.starts_with("__Host-") {
+        return cookie.secure()
+            && cookie.host_only() == Some(true)
+            && cookie.path() == Some("/")
+            && cookie.path_is_default() != Some(true);
     }
     true
 }

@@ -56,46 +56,51 @@ impl Serialize for MaxAgeField {
 impl Serialize for Cookie {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if !self.key.is_empty() {
-            map.serialize_entry("key", &self.key)?;
+        let key = self.key();
+        if !key.is_empty() {
+            map.serialize_entry("key", key)?;
         }
-        if !self.value.is_empty() {
-            map.serialize_entry("value", &self.value)?;
+        let value = self.value();
+        if !value.is_empty() {
+            map.serialize_entry("value", value)?;
         }
-        if self.expires != CookieTime::Infinity {
-            map.serialize_entry("expires", &TimeField(self.expires))?;
+        let expires = self.expires();
+        if expires != CookieTime::Infinity {
+            map.serialize_entry("expires", &TimeField(expires))?;
         }
-        if let Some(max_age) = self.max_age {
+        if let Some(max_age) = self.max_age() {
             map.serialize_entry("maxAge", &MaxAgeField(max_age))?;
         }
-        if let Some(domain) = &self.domain {
+        if let Some(domain) = self.domain() {
             map.serialize_entry("domain", domain)?;
         }
-        if let Some(path) = &self.path {
+        if let Some(path) = self.path() {
             map.serialize_entry("path", path)?;
         }
-        if self.secure {
+        if self.secure() {
             map.serialize_entry("secure", &true)?;
         }
-        if self.http_only {
+        if self.http_only() {
             map.serialize_entry("httpOnly", &true)?;
         }
-        if let Some(extensions) = &self.extensions {
+        if let Some(extensions) = self.extensions() {
             map.serialize_entry("extensions", extensions)?;
         }
-        if let Some(host_only) = self.host_only {
+        if let Some(host_only) = self.host_only() {
             map.serialize_entry("hostOnly", &host_only)?;
         }
-        if let Some(path_is_default) = self.path_is_default {
+        if let Some(path_is_default) = self.path_is_default() {
             map.serialize_entry("pathIsDefault", &path_is_default)?;
         }
-        if self.creation != CookieTime::Null {
-            map.serialize_entry("creation", &TimeField(self.creation))?;
+        let creation = self.creation();
+        if creation != CookieTime::Null {
+            map.serialize_entry("creation", &TimeField(creation))?;
         }
-        if self.last_accessed != CookieTime::Null {
-            map.serialize_entry("lastAccessed", &TimeField(self.last_accessed))?;
+        let last_accessed = self.last_accessed();
+        if last_accessed != CookieTime::Null {
+            map.serialize_entry("lastAccessed", &TimeField(last_accessed))?;
         }
-        if let Some(same_site) = &self.same_site {
+        if let Some(same_site) = self.same_site() {
             map.serialize_entry("sameSite", same_site)?;
         }
         map.end()
@@ -171,7 +176,7 @@ impl CookieJar {
             .and_then(Value::as_array)
             .ok_or_else(|| CookieError::invalid_json("serialized jar has no cookies array"))?;
         let now = time_clip(now_ms).unwrap_or(0.0);
-        let mut jar = CookieJar::new();
+        let mut jar = CookieJar::with_capacity(cookies.len());
         for entry in cookies {
             let cookie = match entry {
                 Value::Object(object) => Some(cookie_from_json(object, now)),
@@ -186,6 +191,7 @@ impl CookieJar {
                 jar.put_loaded(cookie);
             }
         }
+        jar.shrink_to_fit();
         Ok(jar)
     }
 
@@ -210,56 +216,53 @@ fn time_from_json(value: &Value) -> Option<Option<CookieTime>> {
 }
 
 fn cookie_from_json(object: &Map<String, Value>, now_ms: f64) -> Cookie {
-    let mut cookie = Cookie::new("", "", now_ms);
-    let string = |name: &str| object.get(name).and_then(Value::as_str).map(str::to_owned);
+    let string = |name: &str| object.get(name).and_then(Value::as_str);
     let boolean = |name: &str| object.get(name).and_then(Value::as_bool);
-    // `null` or a string: the nullable string attributes.
-    let nullable_string = |name: &str, current: Option<String>| match object.get(name) {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Null) => None,
-        _ => current,
+    // `null` or a string: the nullable string attributes (both start out `null`).
+    let nullable_string = |name: &str| match object.get(name) {
+        Some(Value::String(s)) => Some(s.as_str()),
+        _ => None,
     };
     let nullable_bool = |name: &str| match object.get(name) {
         Some(Value::Bool(b)) => Some(*b),
         _ => None,
     };
-    if let Some(key) = string("key") {
-        cookie.key = key;
-    }
-    if let Some(value) = string("value") {
-        cookie.value = value;
-    }
+    let mut cookie = Cookie::with_text(
+        string("key").unwrap_or(""),
+        string("value").unwrap_or(""),
+        nullable_string("domain"),
+        nullable_string("path"),
+        now_ms,
+    );
     // An invalid expiry never expires in tough (NaN compares false), as "Infinity" does.
     if let Some(expires) = object.get("expires").and_then(time_from_json) {
-        cookie.expires = expires.unwrap_or(CookieTime::Infinity);
+        cookie.set_expires(expires.unwrap_or(CookieTime::Infinity));
     }
-    cookie.max_age = match object.get("maxAge") {
+    cookie.set_max_age(match object.get("maxAge") {
         Some(Value::Number(n)) => n.as_f64(),
         Some(Value::String(s)) if s == "Infinity" => Some(f64::INFINITY),
         Some(Value::String(s)) if s == "-Infinity" => Some(f64::NEG_INFINITY),
         _ => None,
-    };
-    cookie.domain = nullable_string("domain", None);
-    cookie.path = nullable_string("path", None);
-    cookie.secure = boolean("secure").unwrap_or(false);
-    cookie.http_only = boolean("httpOnly").unwrap_or(false);
+    });
+    cookie.set_secure(boolean("secure").unwrap_or(false));
+    cookie.set_http_only(boolean("httpOnly").unwrap_or(false));
     if let Some(Value::Array(items)) = object.get("extensions") {
         let strings: Option<Vec<String>> = items
             .iter()
             .map(|item| item.as_str().map(str::to_owned))
             .collect();
-        cookie.extensions = strings;
+        cookie.set_extensions(strings);
     }
-    cookie.host_only = nullable_bool("hostOnly");
-    cookie.path_is_default = nullable_bool("pathIsDefault");
+    cookie.set_host_only(nullable_bool("hostOnly"));
+    cookie.set_path_is_default(nullable_bool("pathIsDefault"));
     // A null creation is tough's default, which its constructor replaces with "now".
     match object.get("creation").and_then(time_from_json) {
         Some(Some(CookieTime::Null)) | Some(None) | None => {}
-        Some(Some(time)) => cookie.creation = time,
+        Some(Some(time)) => cookie.set_creation(time),
     }
     if let Some(last_accessed) = object.get("lastAccessed").and_then(time_from_json) {
-        cookie.last_accessed = last_accessed.unwrap_or(CookieTime::Null);
+        cookie.set_last_accessed(last_accessed.unwrap_or(CookieTime::Null));
     }
-    cookie.same_site = string("sameSite");
+    cookie.set_same_site(string("sameSite"));
     cookie
 }

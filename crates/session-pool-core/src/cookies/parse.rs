@@ -3,6 +3,7 @@
 
 use super::cookie::{Cookie, CookieTime};
 use super::date::parse_date;
+use std::borrow::Cow;
 
 /// What JS `String.prototype.trim` removes: its WhiteSpace and LineTerminator sets, which differ
 /// from Rust's `char::is_whitespace` (U+FEFF yes, U+0085 no).
@@ -41,62 +42,94 @@ pub fn parse_set_cookie(input: &str, creation_ms: f64) -> Option<Cookie> {
         Some((pair, rest)) => (pair, Some(rest)),
         None => (s, None),
     };
-    let mut cookie = parse_pair(pair, creation_ms)?;
+    let (key, value) = parse_pair(pair)?;
     let Some(attributes) = attributes else {
-        return Some(cookie);
+        return Some(Cookie::with_text(key, value, None, None, creation_ms));
     };
+    // The strings are gathered first, so the cookie lays them out once.
+    let mut domain: Option<Cow<'_, str>> = None;
+    let mut path: Option<&str> = None;
+    let mut expires = None;
+    let mut max_age = None;
+    let mut secure = false;
+    let mut http_only = false;
+    let mut same_site = None;
+    let mut extensions: Option<Vec<String>> = None;
     for attribute in js_trim(attributes).split(';') {
         let av = js_trim(attribute);
         if av.is_empty() {
             continue;
         }
-        let (key, value) = match av.split_once('=') {
+        let (name, value) = match av.split_once('=') {
             Some((k, v)) => (k, Some(js_trim(v))),
             None => (av, None),
         };
         let value = value.filter(|v| !v.is_empty());
-        match js_trim(key).to_lowercase().as_str() {
-            "expires" => {
-                if let Some(ms) = value.and_then(parse_date) {
-                    cookie.expires = CookieTime::At(ms);
+        // tough lowercases the name with `toLowerCase()`; the only non-ASCII character that
+        // lowercases to ASCII is the Kelvin sign (to `k`), which none of these names has, so an
+        // ASCII comparison decides the same.
+        let name = js_trim(name);
+        let is = |known: &str| name.eq_ignore_ascii_case(known);
+        if is("expires") {
+            if let Some(ms) = value.and_then(parse_date) {
+                expires = Some(ms);
+            }
+        } else if is("max-age") {
+            if let Some(seconds) = value.and_then(parse_max_age) {
+                max_age = Some(seconds);
+            }
+        } else if is("domain") {
+            if let Some(v) = value {
+                let d = js_trim(v);
+                let d = d.strip_prefix('.').unwrap_or(d);
+                if !d.is_empty() {
+                    domain = Some(lowercase(d));
                 }
             }
-            "max-age" => {
-                if let Some(seconds) = value.and_then(parse_max_age) {
-                    cookie.max_age = Some(seconds);
-                }
-            }
-            "domain" => {
-                if let Some(v) = value {
-                    let domain = js_trim(v);
-                    let domain = domain.strip_prefix('.').unwrap_or(domain);
-                    if !domain.is_empty() {
-                        cookie.domain = Some(domain.to_lowercase());
-                    }
-                }
-            }
+        } else if is("path") {
             // An unusable Path attribute resets the path, so the default applies.
-            "path" => cookie.path = value.filter(|v| v.starts_with('/')).map(str::to_owned),
-            "secure" => cookie.secure = true,
-            "httponly" => cookie.http_only = true,
-            "samesite" => {
-                let v = value.map(str::to_lowercase);
-                cookie.same_site = match v.as_deref() {
-                    Some(known @ ("strict" | "lax" | "none")) => Some(known.to_owned()),
-                    _ => None,
-                };
-            }
-            _ => cookie
-                .extensions
-                .get_or_insert_with(Vec::new)
-                .push(av.to_owned()),
+            path = value.filter(|v| v.starts_with('/'));
+        } else if is("secure") {
+            secure = true;
+        } else if is("httponly") {
+            http_only = true;
+        } else if is("samesite") {
+            same_site = value.and_then(|v| {
+                ["strict", "lax", "none"]
+                    .into_iter()
+                    .find(|known| v.eq_ignore_ascii_case(known))
+            });
+        } else {
+            extensions.get_or_insert_with(Vec::new).push(av.to_owned());
         }
+    }
+    let mut cookie = Cookie::with_text(key, value, domain.as_deref(), path, creation_ms);
+    if let Some(ms) = expires {
+        cookie.set_expires(CookieTime::At(ms));
+    }
+    cookie.set_max_age(max_age);
+    cookie.set_secure(secure);
+    cookie.set_http_only(http_only);
+    if same_site.is_some() {
+        cookie.set_same_site(same_site);
+    }
+    if extensions.is_some() {
+        cookie.set_extensions(extensions);
     }
     Some(cookie)
 }
 
+/// `s.to_lowercase()`, borrowed when there is nothing to change.
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// `name=value`, cut at the first line terminator or NUL, both sides trimmed.
-fn parse_pair(pair: &str, creation_ms: f64) -> Option<Cookie> {
+fn parse_pair(pair: &str) -> Option<(&str, &str)> {
     let end = pair.find(['\n', '\r', '\0']).unwrap_or(pair.len());
     let pair = &pair[..end];
     let eq = pair.find('=').filter(|i| *i > 0)?;
@@ -106,7 +139,7 @@ fn parse_pair(pair: &str, creation_ms: f64) -> Option<Cookie> {
     if has_control(name) || has_control(value) {
         return None;
     }
-    Some(Cookie::new(name, value, creation_ms))
+    Some((name, value))
 }
 
 /// A `Max-Age` value: an optionally negative run of digits, read as JS `parseInt` would (so a
@@ -130,14 +163,14 @@ mod tests {
             0.0,
         );
         let c = c.unwrap_or_else(|| Cookie::new("", "", 0.0));
-        assert_eq!(c.key, "a");
-        assert_eq!(c.value, "b c");
-        assert_eq!(c.domain.as_deref(), Some(".example.com"));
-        assert_eq!(c.path.as_deref(), Some("/x"));
-        assert_eq!(c.max_age, Some(0.0));
-        assert_eq!(c.same_site.as_deref(), Some("lax"));
-        assert_eq!(c.extensions, Some(vec!["foo=bar".to_owned()]));
-        assert!(c.secure);
+        assert_eq!(c.key(), "a");
+        assert_eq!(c.value(), "b c");
+        assert_eq!(c.domain(), Some(".example.com"));
+        assert_eq!(c.path(), Some("/x"));
+        assert_eq!(c.max_age(), Some(0.0));
+        assert_eq!(c.same_site(), Some("lax"));
+        assert_eq!(c.extensions(), Some(&["foo=bar".to_owned()][..]));
+        assert!(c.secure());
     }
 
     #[test]
@@ -145,6 +178,6 @@ mod tests {
         for bad in ["", "  ", "foo", "=bar", "a\x01=b", "a=b\x7f\x1f"] {
             assert!(parse_set_cookie(bad, 0.0).is_none(), "{bad:?}");
         }
-        assert!(parse_set_cookie("a=b\nc=d", 0.0).is_some_and(|c| c.value == "b"));
+        assert!(parse_set_cookie("a=b\nc=d", 0.0).is_some_and(|c| c.value() == "b"));
     }
 }
