@@ -1,6 +1,6 @@
 //! Our serialized jars loaded by tough-cookie itself: `CookieJar.fromJSON(ours).toJSON()` must give
 //! back exactly our JSON. Needs node and a `node_modules` holding tough-cookie 6, named by the
-//! environment variable `TOUGH_COOKIE_REF` (e.g. `/tmp/crawlee-ref/node_modules`); without it the
+//! environment variable `TOUGH_COOKIE_REF` (scripts/test.sh sets it to the repository's `node_modules`); without it the
 //! test only says it was skipped, since CI machines have no tough-cookie.
 
 use session_pool_core::cookies::{BrowserCookie, CookieJar};

@@ -4,10 +4,10 @@
 //
 //   REF=/path/to/node_modules node cookies_scenarios.gen.js > cookies_scenarios.json
 //
-// REF must hold tough-cookie 6.1.0 and @crawlee/core 3.18.1 (default: /tmp/crawlee-ref/node_modules).
+// REF must hold tough-cookie 6.1.0 and @crawlee/core 3.18.1 (default: the repository's node_modules).
 'use strict';
 const path = require('path');
-const REF = process.env.REF || '/tmp/crawlee-ref/node_modules';
+const REF = process.env.REF || require('node:path').resolve(__dirname, '../../../../node_modules');
 const { CookieJar } = require(path.join(REF, 'tough-cookie'));
 const utils = require(path.join(REF, '@crawlee/core/cookie_utils.js'));
 
