@@ -8,6 +8,7 @@
 const DEFAULT_KEY = 'SDK_SESSION_POOL_STATE'
 const DEFAULT_INTERVAL_MILLIS = 60_000
 const RESTORE_CHUNK = 1_000
+const USER_DATA_SLICE = 5_000
 
 // Records of the default store already emptied in this process: the default store starts empty once per run.
 const purgedThisRun = new Set()
@@ -184,16 +185,24 @@ class Persistence {
       }
       return
     }
+    // The snapshot is taken now, in one go (numbers and shared cookie jars: no copy of cookies); the matching
+    // userData are turned into JSON a slice per event-loop turn, so a big pool never holds the loop for long.
     const table = this.hooks.table()
-    let userData
+    const snapshot = pool._takeSnapshot()
+    const sessions = Array.from(pool._snapshotSlots(snapshot), (slot) => table[slot])
+    const parts = []
     try {
-      userData = JSON.stringify(pool._slotsInOrder().map((slot) => table[slot].userData ?? {}))
+      for (let start = 0; start < sessions.length; start += USER_DATA_SLICE) {
+        if (start > 0) await nextTurn()
+        const slice = sessions.slice(start, start + USER_DATA_SLICE).map((session) => session.userData ?? {})
+        parts.push(JSON.stringify(slice).slice(1, -1))
+      }
     } catch (err) {
       this.log.warning('Failed to persist the session pool state: a userData is not serializable to JSON', { error: String(err) })
       return
     }
     try {
-      await pool._writeStateFile(this.storageDir, this.storeId, this.key, userData)
+      await pool._writeSnapshotFile(snapshot, this.storageDir, this.storeId, this.key, `[${parts.join(',')}]`)
     } catch (err) {
       this.log.warning(`Failed to persist the session pool state to ${this.path}`, { error: String(err) })
     }

@@ -33,6 +33,12 @@ pub(crate) fn open_store(storage_dir: Option<&str>, store_id: Option<&str>, key:
     FileStore::open(storage_dir, store_id, key).map_err(|e| Error::from_reason(e.to_string()))
 }
 
+/// A snapshot waiting for its `userData` (collected in JS, possibly over several event-loop turns).
+pub struct SnapshotHolder {
+    pub(crate) snapshot: std::cell::RefCell<Option<PoolSnapshot>>,
+    pub(crate) slots: Vec<u32>,
+}
+
 /// Writes a snapshot to the record, atomically, on a worker thread.
 pub struct WriteStateTask {
     pub(crate) store: FileStore,

@@ -18,7 +18,7 @@ use session_pool_core::snapshot::{PoolSnapshot, SnapshotSession};
 
 use crate::cookie_jar::JarCell;
 use crate::error::{option_error, pool_error, type_error};
-use crate::key_value_store::{open_store, ParseStateTask, ReadStateTask, RestoreList, WriteStateTask};
+use crate::key_value_store::{open_store, ParseStateTask, ReadStateTask, RestoreList, SnapshotHolder, WriteStateTask};
 use crate::session::json_parse;
 use crate::js_options::{get_option, number_list, options_object, own_names};
 use crate::now_ms;
@@ -256,18 +256,37 @@ impl JsSessionPool {
         Ok(instance)
     }
 
-    /// Takes a snapshot now and writes it to the default store's record on a worker thread. `userDataJson` is
-    /// a JSON array of the sessions' `userData`, in `_slotsInOrder()` order.
-    #[napi(js_name = "_writeStateFile", skip_typescript)]
-    pub fn write_state_file(
+    /// Takes a snapshot of the pool now (numbers and shared jars, no copy of cookies). Its session order is
+    /// `_snapshotSlots()`; the JS side collects the matching `userData` and hands both to `_writeSnapshotFile`.
+    #[napi(js_name = "_takeSnapshot", skip_typescript, ts_return_type = "unknown")]
+    pub fn take_snapshot(&self) -> External<SnapshotHolder> {
+        let (snapshot, slots) = self.snapshot();
+        External::new(SnapshotHolder { snapshot: RefCell::new(Some(snapshot)), slots })
+    }
+
+    /// The slots of a snapshot's sessions, in its order.
+    #[napi(js_name = "_snapshotSlots", skip_typescript)]
+    pub fn snapshot_slots(&self, holder: &External<SnapshotHolder>) -> Uint32Array {
+        Uint32Array::new(holder.slots.clone())
+    }
+
+    /// Writes a snapshot to the default store's record on a worker thread. `userDataJson` is a JSON array of
+    /// the sessions' `userData`, in the snapshot's order.
+    #[napi(js_name = "_writeSnapshotFile", skip_typescript)]
+    pub fn write_snapshot_file(
         &self,
+        env: Env,
+        holder: &External<SnapshotHolder>,
         storage_dir: Option<String>,
         store_id: Option<String>,
         key: String,
         user_data_json: String,
     ) -> Result<AsyncTask<WriteStateTask>> {
         let store = open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?;
-        Ok(AsyncTask::new(WriteStateTask { store, snapshot: self.snapshot(), user_data_json }))
+        let Some(snapshot) = holder.snapshot.borrow_mut().take() else {
+            return Err(crate::error::plain_error(&env, "This snapshot was already written"));
+        };
+        Ok(AsyncTask::new(WriteStateTask { store, snapshot, user_data_json }))
     }
 
     /// Reads and parses the default store's record on a worker thread (removing it instead when
@@ -382,21 +401,21 @@ impl JsSessionPool {
         }
     }
 
-    /// The pool's sessions now, in `getState()` order; jars are shared, not copied.
-    fn snapshot(&self) -> PoolSnapshot {
+    /// The pool's sessions now, in `getState()` order, with their slots; jars are shared, not copied.
+    fn snapshot(&self) -> (PoolSnapshot, Vec<u32>) {
         let now = now_ms();
         let mut core = self.core.borrow_mut();
         let usable = core.usable_count(now) as u64;
         let retired = core.retired_count(now) as u64;
-        let sessions = core
-            .slots_in_order()
-            .into_iter()
-            .filter_map(|slot| {
-                let session = core.session(slot)?.borrow();
-                let jar: Arc<session_pool_core::cookies::CookieJar> = core.payload(slot)?.borrow().clone();
-                Some(SnapshotSession::of(&session, jar))
-            })
-            .collect();
-        PoolSnapshot { usable_sessions_count: usable, retired_sessions_count: retired, sessions }
+        let order = core.slots_in_order();
+        let mut slots = Vec::with_capacity(order.len());
+        let mut sessions = Vec::with_capacity(order.len());
+        for slot in order {
+            let (Some(session), Some(jar)) = (core.session(slot), core.payload(slot)) else { continue };
+            let jar: Arc<session_pool_core::cookies::CookieJar> = jar.borrow().clone();
+            sessions.push(SnapshotSession::of(&session.borrow(), jar));
+            slots.push(slot);
+        }
+        (PoolSnapshot { usable_sessions_count: usable, retired_sessions_count: retired, sessions }, slots)
     }
 }

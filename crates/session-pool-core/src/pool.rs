@@ -13,6 +13,7 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
 use std::fmt;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::options::BLOCKED_STATUS_CODES;
 use crate::session::{DeadList, Membership, SessionCell};
@@ -82,7 +83,7 @@ pub struct PoolCore<P = ()> {
     entries: Vec<Option<Entry<P>>>,
     free_slots: Vec<u32>,
     members: Vec<u32>,
-    ids: HashMap<String, u32>,
+    ids: HashMap<Arc<str>, u32>,
     dead: DeadList,
     expiry: BinaryHeap<Reverse<(Expiry, u64, u32)>>,
     evicted: Vec<u32>,
@@ -193,10 +194,10 @@ impl<P> PoolCore<P> {
             if s.membership().is_some() {
                 return Err(PoolError::AlreadyInPool(s.id().to_string()));
             }
-            s.id().to_string()
+            s.shared_id()
         };
         if self.ids.contains_key(&id) {
-            return Err(PoolError::DuplicateId(id));
+            return Err(PoolError::DuplicateId(id.to_string()));
         }
         if make_room && !self.has_space() {
             self.evict_unusable(now_ms);

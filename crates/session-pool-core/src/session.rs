@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::options::{
     self, NumberRule, OptionError, OptionValue, ERROR_SCORE_DECREMENT, MAX_AGE_SECS, MAX_ERROR_SCORE,
@@ -114,7 +115,8 @@ pub fn random_session_id() -> String {
 /// The state and rules of one session.
 #[derive(Debug)]
 pub struct SessionCore {
-    id: String,
+    /// Shared with the pool's id index and persistence snapshots, so neither copies it.
+    id: Arc<str>,
     max_age_secs: f64,
     max_error_score: f64,
     error_score_decrement: f64,
@@ -135,7 +137,7 @@ impl SessionCore {
     pub fn new(params: SessionParams, now_ms: f64) -> Self {
         let max_age_secs = params.max_age_secs.unwrap_or(MAX_AGE_SECS);
         let mut core = SessionCore {
-            id: params.id.unwrap_or_else(random_session_id),
+            id: Arc::from(params.id.unwrap_or_else(random_session_id)),
             max_age_secs,
             max_error_score: params.max_error_score.unwrap_or(MAX_ERROR_SCORE),
             error_score_decrement: params.error_score_decrement.unwrap_or(ERROR_SCORE_DECREMENT),
@@ -162,6 +164,10 @@ impl SessionCore {
 
     pub fn id(&self) -> &str {
         &self.id
+    }
+    /// The id as a shared string (no copy).
+    pub fn shared_id(&self) -> Arc<str> {
+        self.id.clone()
     }
     pub fn max_age_secs(&self) -> f64 {
         self.max_age_secs

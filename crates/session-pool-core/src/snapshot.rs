@@ -17,7 +17,7 @@ use crate::state::{write_state, LoadedState, PersistedSession, RawJson, SessionS
 /// One session as it was when the snapshot was taken.
 #[derive(Debug, Clone)]
 pub struct SnapshotSession {
-    pub id: String,
+    pub id: Arc<str>,
     pub jar: Arc<CookieJar>,
     pub max_error_score: f64,
     pub error_score_decrement: f64,
@@ -32,7 +32,7 @@ impl SnapshotSession {
     /// The persisted numbers of a session, with its (shared) jar.
     pub fn of(core: &SessionCore, jar: Arc<CookieJar>) -> Self {
         SnapshotSession {
-            id: core.id().to_owned(),
+            id: core.shared_id(),
             jar,
             max_error_score: core.max_error_score(),
             error_score_decrement: core.error_score_decrement(),
