@@ -24,6 +24,7 @@ pub mod domain;
 mod error;
 mod jar;
 mod json;
+mod json_fast;
 mod parse;
 mod request;
 

@@ -197,6 +197,9 @@ impl CookieJar {
 
     /// [`from_json_value`](Self::from_json_value) from JSON text.
     pub fn from_json_str(json: &str, now_ms: f64) -> Result<Self, CookieError> {
+        if let Some(jar) = Self::from_json_str_fast(json, now_ms) {
+            return Ok(jar);
+        }
         let value: Value =
             serde_json::from_str(json).map_err(|e| CookieError::invalid_json(e.to_string()))?;
         Self::from_json_value(&value, now_ms)
@@ -215,54 +218,130 @@ fn time_from_json(value: &Value) -> Option<Option<CookieTime>> {
     }
 }
 
+impl CookieJar {
+    /// The one-pass reader (`json_fast.rs`) for the usual shape; `None` sends the caller to the `Value` reader.
+    fn from_json_str_fast(json: &str, now_ms: f64) -> Option<Self> {
+        let parsed: super::json_fast::FastJar = serde_json::from_str(json).ok()?;
+        let cookies = parsed.cookies?;
+        let now = time_clip(now_ms).unwrap_or(0.0);
+        let mut jar = CookieJar::with_capacity(cookies.len());
+        for cookie in cookies.iter().flatten() {
+            jar.put_loaded(cookie_from_fields(cookie, now));
+        }
+        jar.shrink_to_fit();
+        Some(jar)
+    }
+}
+
+/// Read access to one serialized cookie's attributes, for both readers.
+trait CookieFields {
+    fn string(&self, name: &str) -> Option<&str>;
+    fn boolean(&self, name: &str) -> Option<bool>;
+    fn number(&self, name: &str) -> Option<f64>;
+    fn strings(&self, name: &str) -> Option<Option<Vec<String>>>;
+    fn time(&self, name: &str) -> Option<Option<CookieTime>>;
+}
+
+impl CookieFields for Map<String, Value> {
+    fn string(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(Value::as_str)
+    }
+    fn boolean(&self, name: &str) -> Option<bool> {
+        self.get(name).and_then(Value::as_bool)
+    }
+    fn number(&self, name: &str) -> Option<f64> {
+        match self.get(name) {
+            Some(Value::Number(n)) => n.as_f64(),
+            _ => None,
+        }
+    }
+    fn strings(&self, name: &str) -> Option<Option<Vec<String>>> {
+        match self.get(name) {
+            Some(Value::Array(items)) => Some(items.iter().map(|item| item.as_str().map(str::to_owned)).collect()),
+            _ => None,
+        }
+    }
+    fn time(&self, name: &str) -> Option<Option<CookieTime>> {
+        self.get(name).and_then(time_from_json)
+    }
+}
+
+impl CookieFields for super::json_fast::FastCookie<'_> {
+    fn string(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Some(super::json_fast::Loose::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+    fn boolean(&self, name: &str) -> Option<bool> {
+        match self.get(name) {
+            Some(super::json_fast::Loose::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+    fn number(&self, name: &str) -> Option<f64> {
+        match self.get(name) {
+            Some(super::json_fast::Loose::Num(n)) => Some(*n),
+            _ => None,
+        }
+    }
+    fn strings(&self, name: &str) -> Option<Option<Vec<String>>> {
+        match self.get(name) {
+            Some(super::json_fast::Loose::Array(list)) => Some(list.clone()),
+            _ => None,
+        }
+    }
+    fn time(&self, name: &str) -> Option<Option<CookieTime>> {
+        use super::json_fast::Loose;
+        match self.get(name)? {
+            Loose::Null => Some(Some(CookieTime::Null)),
+            Loose::Str(s) if s == "Infinity" => Some(Some(CookieTime::Infinity)),
+            Loose::Str(s) => Some(parse_js_date_string(s).map(CookieTime::At)),
+            Loose::Num(n) => Some(time_clip(*n).map(CookieTime::At)),
+            _ => None,
+        }
+    }
+}
+
 fn cookie_from_json(object: &Map<String, Value>, now_ms: f64) -> Cookie {
-    let string = |name: &str| object.get(name).and_then(Value::as_str);
-    let boolean = |name: &str| object.get(name).and_then(Value::as_bool);
-    // `null` or a string: the nullable string attributes (both start out `null`).
-    let nullable_string = |name: &str| match object.get(name) {
-        Some(Value::String(s)) => Some(s.as_str()),
-        _ => None,
-    };
-    let nullable_bool = |name: &str| match object.get(name) {
-        Some(Value::Bool(b)) => Some(*b),
-        _ => None,
-    };
+    cookie_from_fields(object, now_ms)
+}
+
+/// The rules of tough's `Cookie.fromJSON`, over either reader's view of the attributes.
+fn cookie_from_fields<F: CookieFields + ?Sized>(object: &F, now_ms: f64) -> Cookie {
     let mut cookie = Cookie::with_text(
-        string("key").unwrap_or(""),
-        string("value").unwrap_or(""),
-        nullable_string("domain"),
-        nullable_string("path"),
+        object.string("key").unwrap_or(""),
+        object.string("value").unwrap_or(""),
+        object.string("domain"),
+        object.string("path"),
         now_ms,
     );
     // An invalid expiry never expires in tough (NaN compares false), as "Infinity" does.
-    if let Some(expires) = object.get("expires").and_then(time_from_json) {
+    if let Some(expires) = object.time("expires") {
         cookie.set_expires(expires.unwrap_or(CookieTime::Infinity));
     }
-    cookie.set_max_age(match object.get("maxAge") {
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) if s == "Infinity" => Some(f64::INFINITY),
-        Some(Value::String(s)) if s == "-Infinity" => Some(f64::NEG_INFINITY),
+    cookie.set_max_age(match (object.number("maxAge"), object.string("maxAge")) {
+        (Some(n), _) => Some(n),
+        (None, Some("Infinity")) => Some(f64::INFINITY),
+        (None, Some("-Infinity")) => Some(f64::NEG_INFINITY),
         _ => None,
     });
-    cookie.set_secure(boolean("secure").unwrap_or(false));
-    cookie.set_http_only(boolean("httpOnly").unwrap_or(false));
-    if let Some(Value::Array(items)) = object.get("extensions") {
-        let strings: Option<Vec<String>> = items
-            .iter()
-            .map(|item| item.as_str().map(str::to_owned))
-            .collect();
+    cookie.set_secure(object.boolean("secure").unwrap_or(false));
+    cookie.set_http_only(object.boolean("httpOnly").unwrap_or(false));
+    if let Some(strings) = object.strings("extensions") {
         cookie.set_extensions(strings);
     }
-    cookie.set_host_only(nullable_bool("hostOnly"));
-    cookie.set_path_is_default(nullable_bool("pathIsDefault"));
+    cookie.set_host_only(object.boolean("hostOnly"));
+    cookie.set_path_is_default(object.boolean("pathIsDefault"));
     // A null creation is tough's default, which its constructor replaces with "now".
-    match object.get("creation").and_then(time_from_json) {
+    match object.time("creation") {
         Some(Some(CookieTime::Null)) | Some(None) | None => {}
         Some(Some(time)) => cookie.set_creation(time),
     }
-    if let Some(last_accessed) = object.get("lastAccessed").and_then(time_from_json) {
+    if let Some(last_accessed) = object.time("lastAccessed") {
         cookie.set_last_accessed(last_accessed.unwrap_or(CookieTime::Null));
     }
-    cookie.set_same_site(string("sameSite"));
+    cookie.set_same_site(object.string("sameSite"));
     cookie
 }
+
