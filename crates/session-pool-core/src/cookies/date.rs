@@ -4,8 +4,6 @@
 //! Times are `f64` milliseconds since the epoch, like a JS time value: always integral, within
 //! ±8.64e15 ms.
 
-/// The largest time value a JS `Date` holds (±100 000 000 days around the epoch).
-pub(crate) const MAX_TIME_VALUE: f64 = 8.64e15;
 
 const MS_PER_DAY: i64 = 86_400_000;
 const MONTHS: [&str; 12] = [
@@ -16,15 +14,8 @@ const MONTH_NAMES: [&str; 12] = [
 ];
 const DAY_NAMES: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
-/// What JS `new Date(x)` does to a number: NaN (`None`) outside the representable range, else the
-/// value truncated toward zero.
-pub(crate) fn time_clip(ms: f64) -> Option<f64> {
-    if !ms.is_finite() || ms.abs() > MAX_TIME_VALUE {
-        return None;
-    }
-    // `+ 0.0` turns -0 into +0, as TimeClip does.
-    Some(ms.trunc() + 0.0)
-}
+/// What JS `new Date(x)` does to a number (TimeClip); one implementation for the crate, in `state`.
+pub(crate) use crate::state::time_clip;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (`month` 1..=12).
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
@@ -77,7 +68,6 @@ struct Civil {
     hour: i64,
     minute: i64,
     second: i64,
-    millis: i64,
 }
 
 fn civil(ms: f64) -> Civil {
@@ -95,7 +85,6 @@ fn civil(ms: f64) -> Civil {
         hour: in_day / 3_600_000,
         minute: in_day / 60_000 % 60,
         second: in_day / 1000 % 60,
-        millis: in_day % 1000,
     }
 }
 
@@ -131,51 +120,15 @@ impl IsoString {
     }
 }
 
-impl IsoString {
-    fn push(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(self.len) {
-            *slot = b;
-            self.len += 1;
-        }
-    }
 
-    /// `value` as exactly `width` decimal digits (callers pass values that fit).
-    fn push_digits(&mut self, value: i64, width: u32) {
-        for position in (0..width).rev() {
-            let digit = (value / 10i64.pow(position)) % 10;
-            self.push(b'0' + digit as u8);
-        }
-    }
-}
-
-/// JS `Date.prototype.toISOString`: `2024-05-01T10:00:00.000Z`, with a signed six-digit year
-/// outside 0..=9999. `None` where JS throws (an invalid date).
+/// JS `Date.prototype.toISOString` into a stack buffer; `None` where JS throws (an invalid date). The
+/// formatting itself is the state writer's (`state::date`), so both modules print dates identically.
 pub(crate) fn iso_string(ms: f64) -> Option<IsoString> {
-    let ms = time_clip(ms)?;
-    let c = civil(ms);
-    let mut out = IsoString {
-        buf: [0; 32],
-        len: 0,
-    };
-    // Written digit by digit: the `format!` machinery would cost more than the rest of the cookie.
-    if (0..=9999).contains(&c.year) {
-        out.push_digits(c.year, 4);
-    } else {
-        out.push(if c.year < 0 { b'-' } else { b'+' });
-        out.push_digits(c.year.abs(), 6);
-    }
-    for (separator, value, width) in [
-        (b'-', i64::from(c.month), 2),
-        (b'-', i64::from(c.day), 2),
-        (b'T', c.hour, 2),
-        (b':', c.minute, 2),
-        (b':', c.second, 2),
-        (b'.', c.millis, 3),
-    ] {
-        out.push(separator);
-        out.push_digits(value, width);
-    }
-    out.push(b'Z');
+    let mut buf = [0u8; 27];
+    let len = crate::state::write_iso(ms, &mut buf)?;
+    let mut out = IsoString { buf: [0; 32], len: 0 };
+    out.buf[..len].copy_from_slice(&buf[..len]);
+    out.len = len;
     Some(out)
 }
 
