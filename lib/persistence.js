@@ -58,6 +58,7 @@ class Persistence {
     this.listener = null
     this.chain = Promise.resolve()
     this.opened = false
+    this.stopped = false
   }
 
   /** Where the default store keeps the state (for messages and the demo's summary). */
@@ -86,6 +87,8 @@ class Persistence {
     this.opened = true
     if (!this.enabled) return
     if (!purged) await this.load()
+    // A teardown() while the state was loading wins: no timer or listener is started after it.
+    if (this.stopped) return
     const interval = this.intervalMillis ?? intervalFromEnv()
     this.timer = setInterval(() => {
       this.persist().catch((err) => this.log.warning('Periodic persistence failed', { error: String(err) }))
@@ -101,6 +104,7 @@ class Persistence {
 
   /** Stops the timer and the event listener of this pool only. */
   stop() {
+    this.stopped = true
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     if (this.events && this.listener) this.events.off('persistState', this.listener)
