@@ -37,13 +37,6 @@ pub(crate) fn cookie_error(env: &Env, e: CookieError) -> Error {
     }
 }
 
-/// Requires a URL argument (Crawlee's cookie methods throw without one).
-pub(crate) fn require_url(env: &Env, url: Option<String>, method: &str) -> Result<String> {
-    url.ok_or_else(|| {
-        type_error(env, &format!("Expected argument `url` of `{method}` to be of type `string`"))
-    })
-}
-
 /// Cookies of one user, with tough-cookie's matching, ordering, expiry and serialized form.
 #[napi(js_name = "CookieJar")]
 pub struct JsCookieJar {

@@ -11,7 +11,7 @@ use std::cell::RefCell;
 
 use session_pool_core::cookies::{BrowserCookie, CookieJar};
 
-use crate::cookie_jar::{cookie_error, jar_mut, new_jar, require_url, JarCell, JsCookieJar};
+use crate::cookie_jar::{cookie_error, jar_mut, new_jar, JarCell, JsCookieJar};
 use crate::error::{option_error, type_error};
 use crate::js_options::{get_option, number_list, option_value, options_object, own_names, string_arg, url_arg};
 use crate::now_ms;
@@ -227,8 +227,8 @@ impl JsSession {
 
     /// The cookies for `url` in the browsers' format, as a JSON array.
     #[napi(js_name = "_getBrowserCookiesJson", skip_typescript)]
-    pub fn get_browser_cookies_json(&self, env: Env, url: Option<String>) -> Result<String> {
-        let url = require_url(&env, url, "getCookies")?;
+    pub fn get_browser_cookies_json(&self, env: Env, url: Option<Unknown>) -> Result<String> {
+        let url = url_arg(&env, url, "getCookies")?;
         let cookies = jar_mut(&self.jar).get_browser_cookies(&url, now_ms()).map_err(|e| cookie_error(&env, e))?;
         serde_json::to_string(&cookies).map_err(|e| Error::from_reason(e.to_string()))
     }
@@ -450,7 +450,7 @@ impl JsSession {
         let pool_codes = self.core.borrow().membership().map(|m| m.blocked_status_codes.clone());
         let blocked: Vec<f64> = match pool_codes {
             Some(codes) => codes.to_vec(),
-            None => foreign_pool_codes(env, this)?,
+            None => foreign_pool_codes(this)?,
         };
         let (hit, retired) = self.core.borrow_mut().retire_on_blocked_status_codes(code, &blocked, &extra_codes);
         if retired {
@@ -462,7 +462,7 @@ impl JsSession {
 
 /// The blocked codes of a session outside any of our pools: its `sessionPool`'s `blockedStatusCodes` when
 /// that is an array of numbers, else the defaults.
-fn foreign_pool_codes(env: &Env, this: &Object) -> Result<Vec<f64>> {
+fn foreign_pool_codes(this: &Object) -> Result<Vec<f64>> {
     let defaults = || BLOCKED_STATUS_CODES.iter().map(|&c| f64::from(c)).collect();
     let pool: Unknown = this.get_named_property("sessionPool")?;
     if pool.get_type()? != ValueType::Object {
@@ -473,8 +473,6 @@ fn foreign_pool_codes(env: &Env, this: &Object) -> Result<Vec<f64>> {
     if option_value(&codes)? != OptionValue::Array {
         return Ok(defaults());
     }
-    Ok(number_list("sessionPool", "blockedStatusCodes", &codes)?.unwrap_or_else(|_| {
-        let _ = env;
-        defaults()
-    }))
+    // A list with something else than numbers in it is the emitter's business, not an argument error here.
+    Ok(number_list("sessionPool", "blockedStatusCodes", &codes)?.unwrap_or_else(|_| defaults()))
 }
