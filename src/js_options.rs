@@ -42,6 +42,36 @@ pub(crate) fn options_object<'e>(what: &str, v: Option<Unknown<'e>>) -> Result<s
     }
 }
 
+/// The options an object holds, read once, for validation by name.
+pub(crate) struct OptionValues(Vec<(&'static str, OptionValue)>);
+
+impl OptionValues {
+    /// What the object holds under `name` (`Undefined` when absent).
+    pub(crate) fn get(&self, name: &str) -> OptionValue {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or(OptionValue::Undefined)
+    }
+}
+
+/// Reads the options of `obj` named in `allowed`, rejecting any other own property by name (`object` names the
+/// object in the message), as Crawlee's exact-shape validation does.
+pub(crate) fn read_known_options(
+    obj: &Object,
+    object: &str,
+    allowed: &'static [&'static str],
+) -> Result<std::result::Result<OptionValues, OptionError>> {
+    let names = own_names(obj)?;
+    if let Err(e) = session_pool_core::options::check_known_names(object, names.iter().map(String::as_str), allowed) {
+        return Ok(Err(e));
+    }
+    let mut values = Vec::with_capacity(names.len());
+    for name in allowed {
+        if names.iter().any(|n| n == name) {
+            values.push((*name, get_option(obj, name)?));
+        }
+    }
+    Ok(Ok(OptionValues(values)))
+}
+
 /// One property of an options object, as an `OptionValue`.
 pub(crate) fn get_option(obj: &Object, name: &str) -> Result<OptionValue> {
     let v: Unknown = obj.get_named_property(name)?;

@@ -13,7 +13,7 @@ use session_pool_core::cookies::{BrowserCookie, CookieJar};
 
 use crate::cookie_jar::{cookie_error, jar_mut, new_jar, JarCell, JsCookieJar};
 use crate::error::{option_error, type_error};
-use crate::js_options::{get_option, number_list, option_value, options_object, own_names, string_arg, url_arg};
+use crate::js_options::{number_list, option_value, options_object, read_known_options, string_arg, url_arg};
 use crate::now_ms;
 
 /// A user-like identity with its own cookies, error score, usage count and expiry, handed out by a
@@ -129,19 +129,10 @@ impl JsSession {
         let (params, user_data, session_pool) = match &opts {
             None => (SessionParams::default(), None, None),
             Some(o) => {
-                let names = own_names(o)?;
-                options::check_known_names("options", names.iter().map(String::as_str), SESSION_OPTION_NAMES)
-                    .map_err(|e| option_error(&env, e))?;
-                let mut values: Vec<(&str, OptionValue)> = Vec::with_capacity(names.len());
-                for name in SESSION_OPTION_NAMES {
-                    if names.iter().any(|n| n == name) {
-                        values.push((name, get_option(o, name)?));
-                    }
-                }
-                let get = |name: &str| {
-                    values.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or(OptionValue::Undefined)
-                };
-                let params = SessionParams::from_options(&get).map_err(|e| option_error(&env, e))?;
+                let values =
+                    read_known_options(o, "options", SESSION_OPTION_NAMES)?.map_err(|e| option_error(&env, e))?;
+                let get = |name: &str| values.get(name);
+                let params = SessionParams::from_options("options", &get).map_err(|e| option_error(&env, e))?;
                 options::optional_object("options", "log", &get("log")).map_err(|e| option_error(&env, e))?;
                 let user_data = match get("userData") {
                     OptionValue::Undefined => None,

@@ -20,7 +20,7 @@ use crate::cookie_jar::JarCell;
 use crate::error::{option_error, pool_error, type_error};
 use crate::key_value_store::{open_store, ParseStateTask, ReadStateTask, RestoreList, SnapshotHolder, WriteStateTask};
 use crate::session::json_parse;
-use crate::js_options::{get_option, number_list, options_object, own_names};
+use crate::js_options::{get_option, number_list, options_object, own_names, read_known_options};
 use crate::now_ms;
 use crate::session::{install_js_fields, JsSession};
 
@@ -146,20 +146,11 @@ impl JsSessionPool {
                 .map_err(|e| option_error(&env, e))?
             {
                 let so: Object = o.get_named_property("sessionOptions")?;
-                let snames = own_names(&so)?;
-                check(&env, options::check_known_names("sessionOptions", snames.iter().map(String::as_str), SESSION_OPTION_NAMES))?;
-                let mut values = Vec::new();
-                for name in SESSION_OPTION_NAMES {
-                    if snames.iter().any(|n| n == name) {
-                        values.push((*name, get_option(&so, name)?));
-                    }
-                }
-                let get = |name: &str| {
-                    values.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or(OptionValue::Undefined)
-                };
-                session_params = SessionParams::from_options(&get).map_err(|e| {
-                    option_error(&env, options::OptionError(e.0.replace("in object `options`", "in object `sessionOptions`")))
-                })?;
+                let values = read_known_options(&so, "sessionOptions", SESSION_OPTION_NAMES)?
+                    .map_err(|e| option_error(&env, e))?;
+                let get = |name: &str| values.get(name);
+                session_params =
+                    SessionParams::from_options("sessionOptions", &get).map_err(|e| option_error(&env, e))?;
                 for name in ["userData", "cookieJar", "log"] {
                     options::optional_object("sessionOptions", name, &get(name)).map_err(|e| option_error(&env, e))?;
                 }
@@ -194,13 +185,6 @@ impl JsSessionPool {
     #[napi(getter)]
     pub fn blocked_status_codes(&self) -> Vec<f64> {
         self.core.borrow().blocked_status_codes().to_vec()
-    }
-
-    /// The allocation step of `getSession(id?)`: a slot, or -1 (no usable session with that id), -2 (create
-    /// one), -3 (create one; evicted slots are waiting in `_takeEvicted()`).
-    #[napi(js_name = "_acquire", skip_typescript)]
-    pub fn acquire(&self, id: Option<String>) -> i64 {
-        self.acquire_slot(id.as_deref())
     }
 
     /// Adds a session to the pool and returns its slot; `makeRoom` evicts unusable sessions first when full.
@@ -390,7 +374,9 @@ impl JsSessionPool {
 }
 
 impl JsSessionPool {
-    /// The allocation step shared by the generated method and the raw fast path.
+    /// The allocation step of `getSession(id?)` (called by the raw `_acquire` in `fast_paths.rs`): a slot, or
+    /// -1 (no usable session with that id), -2 (create one), -3 (create one; evicted slots are waiting in
+    /// `_takeEvicted()`).
     pub(crate) fn acquire_slot(&self, id: Option<&str>) -> i64 {
         let mut core = self.core.borrow_mut();
         match core.acquire(id, now_ms()) {

@@ -54,43 +54,26 @@ pub struct SessionParams {
 }
 
 impl SessionParams {
-    /// Validates the options of `new Session(options)`; `get` returns what the options object holds under a
-    /// name. Object-valued options (`sessionPool`, `cookieJar`, `userData`, `log`) are checked by the caller,
-    /// which keeps the JS values.
-    pub fn from_options(get: &dyn Fn(&str) -> OptionValue) -> Result<Self, OptionError> {
-        const OBJ: &str = "options";
-        let num = |name: &str, rule| options::optional_number(OBJ, name, &get(name), rule);
+    /// Validates the options of `new Session(options)` (or a pool's `sessionOptions`: `object` names the object
+    /// in messages); `get` returns what the options object holds under a name. Object-valued options
+    /// (`sessionPool`, `cookieJar`, `userData`, `log`) are checked by the caller, which keeps the JS values.
+    pub fn from_options(object: &str, get: &dyn Fn(&str) -> OptionValue) -> Result<Self, OptionError> {
+        let num = |name: &str, rule| options::optional_number(object, name, &get(name), rule);
         let error_score = match num("errorScore", NumberRule::NonNegative)? {
             Some(v) => Some(v),
             None => num("errorCount", NumberRule::NonNegative)?,
         };
         Ok(SessionParams {
-            id: options::optional_string(OBJ, "id", &get("id"))?,
+            id: options::optional_string(object, "id", &get("id"))?,
             max_age_secs: num("maxAgeSecs", NumberRule::NonNegative)?,
             max_error_score: num("maxErrorScore", NumberRule::NonNegative)?,
             error_score_decrement: num("errorScoreDecrement", NumberRule::NonNegative)?,
-            created_at: options::optional_date(OBJ, "createdAt", &get("createdAt"))?,
-            expires_at: options::optional_date(OBJ, "expiresAt", &get("expiresAt"))?,
+            created_at: options::optional_date(object, "createdAt", &get("createdAt"))?,
+            expires_at: options::optional_date(object, "expiresAt", &get("expiresAt"))?,
             usage_count: num("usageCount", NumberRule::NonNegativeInteger)?,
             error_score,
             max_usage_count: num("maxUsageCount", NumberRule::NonNegativeInteger)?,
         })
-    }
-
-    /// Lays `over` on top of `self`: every option `over` sets wins (how a pool's `sessionOptions` combine
-    /// with the per-session options of `addSession`).
-    pub fn merged_with(&self, over: &SessionParams) -> SessionParams {
-        SessionParams {
-            id: over.id.clone().or_else(|| self.id.clone()),
-            max_age_secs: over.max_age_secs.or(self.max_age_secs),
-            max_error_score: over.max_error_score.or(self.max_error_score),
-            error_score_decrement: over.error_score_decrement.or(self.error_score_decrement),
-            created_at: over.created_at.or(self.created_at),
-            expires_at: over.expires_at.or(self.expires_at),
-            usage_count: over.usage_count.or(self.usage_count),
-            error_score: over.error_score.or(self.error_score),
-            max_usage_count: over.max_usage_count.or(self.max_usage_count),
-        }
     }
 }
 
@@ -430,19 +413,19 @@ mod tests {
             "id" => OptionValue::String("abc".into()),
             _ => OptionValue::Undefined,
         };
-        let p = SessionParams::from_options(&get).unwrap();
+        let p = SessionParams::from_options("options", &get).unwrap();
         assert_eq!(p.error_score, Some(2.0));
         assert_eq!(p.id.as_deref(), Some("abc"));
         let bad = |name: &str| match name {
             "usageCount" => OptionValue::Number(-1.0),
             _ => OptionValue::Undefined,
         };
-        assert!(SessionParams::from_options(&bad).unwrap_err().0.contains("`usageCount`"));
+        assert!(SessionParams::from_options("options", &bad).unwrap_err().0.contains("`usageCount`"));
         let bad = |name: &str| match name {
             "createdAt" => OptionValue::String("x".into()),
             _ => OptionValue::Undefined,
         };
-        assert!(SessionParams::from_options(&bad).unwrap_err().0.contains("`createdAt`"));
+        assert!(SessionParams::from_options("options", &bad).unwrap_err().0.contains("`createdAt`"));
     }
 
     #[test]
