@@ -429,6 +429,10 @@ describe('getCookies and getPuppeteerCookies (browser format)', () => {
     assert.match(err.message, /`url`/)
     assert.throws(() => s.getPuppeteerCookies(), TypeError)
     assert.throws(() => s.getCookies('not a url'), { name: 'TypeError', message: 'Invalid URL' })
+    assert.throws(() => s.getCookies(42), {
+      name: 'TypeError',
+      message: 'Expected argument `url` of `getCookies` to be of type `string` but received type `number`',
+    })
   })
 })
 

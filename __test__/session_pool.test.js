@@ -256,3 +256,28 @@ test('sessions, sessionOptions and isInitialized', async () => {
   pool.sessionOptions.maxAgeSecs = 1
   assert.deepEqual(pool.sessionOptions, { maxAgeSecs: 60 }, 'a copy')
 })
+
+test('a teardown while initialize() is loading leaves no persistence timer behind', async () => {
+  const fs = require('node:fs')
+  const os = require('node:os')
+  const path = require('node:path')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spr-td-'))
+  const before = process.env.CRAWLEE_STORAGE_DIR
+  process.env.CRAWLEE_STORAGE_DIR = dir
+  try {
+    const pool = new SessionPool({ persistStateKeyValueStoreId: 'td', persistStateIntervalMillis: 10 })
+    const init = pool.initialize()
+    await pool.teardown({ persistState: false })
+    await init
+    await pool.getSession()
+    await new Promise((r) => setTimeout(r, 150))
+    const file = path.join(dir, 'key_value_stores', 'td', 'SDK_SESSION_POOL_STATE.json')
+    assert.equal(fs.existsSync(file), false, 'no timer wrote the state after teardown')
+    await pool.persistState()
+    assert.equal(fs.existsSync(file), true, 'an explicit persist still writes')
+  } finally {
+    if (before === undefined) delete process.env.CRAWLEE_STORAGE_DIR
+    else process.env.CRAWLEE_STORAGE_DIR = before
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
