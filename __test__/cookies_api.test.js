@@ -413,6 +413,41 @@ describe('getCookies and getPuppeteerCookies (browser format)', () => {
     }
   })
 
+  test('cookies with a NUL or other control characters in a field go both ways as Crawlee\'s do', () => {
+    // Lists cross to the native jar in a packed text with NUL separators; a field holding a NUL is sent as JSON.
+    const input = [
+      { name: 'nul', value: 'a\u0000b', domain: 'www.example.com', path: '/', expires: Y2100_SECS },
+      { name: 'ctl', value: 'a\u0001\u007fb', domain: 'www.example.com', path: '/', expires: Y2100_SECS + 0.25 },
+      { name: 'uni', value: 'ž€😀', domain: '.example.com', path: '/', expires: Y2100_SECS, sameSite: 'lax' },
+    ]
+    for (const order of [input, [...input].reverse()]) {
+      const o = ourSession()
+      const c = crawleeSession()
+      o.setCookies(order, URL_WWW)
+      c.setCookies(order, URL_WWW)
+      const got = o.getCookies(URL_WWW)
+      assert.deepEqual(got.map(({ sameSite, ...rest }) => rest), c.getCookies(URL_WWW).map(withoutUndefined))
+      assert.equal(o.getCookieString(URL_WWW), c.getCookieString(URL_WWW))
+    }
+    const s = ourSession()
+    s.setCookies(input.slice(1), URL_WWW)
+    assert.deepEqual(s.getCookies(URL_WWW).map((c) => [c.name, c.value, c.expires, c.sameSite]), [
+      ['ctl', 'a\u0001\u007fb', Y2100_SECS + 0.25, undefined],
+      ['uni', 'ž€😀', Y2100_SECS, 'Lax'],
+    ])
+  })
+
+  test('entries that are not cookies are skipped among good ones, whatever their place', () => {
+    const s = ourSession()
+    s.setCookies([null, { name: 'a', value: 1 }, 'x', { name: 2 }, { name: 'b', value: true, secure: 1, httpOnly: 'y' },
+      undefined, { name: 'c' }, 7], URL_WWW)
+    assert.deepEqual(s.getCookies(URL_WWW).map((c) => [c.name, c.value, c.secure, c.httpOnly]), [
+      ['a', '1', false, false], ['b', 'true', true, true], ['c', '', false, false],
+    ])
+    s.setCookies([], URL_WWW)
+    assert.equal(ourSession().getCookies(URL_WWW).length, 0)
+  })
+
   test('the output loads back with setCookies unchanged', () => {
     const s = ourSession()
     s.setCookiesFromResponse({ url: URL_WWW, headers: { 'set-cookie': HEADERS } })

@@ -3,6 +3,8 @@
 // building cookie objects is what JS does fastest; the native side gets and gives one string per call
 // (src/session.rs), and every cookie rule stays in the core.
 
+const { packBrowserCookies, unpackBrowserCookies } = require('./browser_cookies.js')
+
 function headersOf(response) {
   const headers = typeof response.headers === 'function' ? response.headers() : response.headers
   return headers && typeof headers === 'object' ? headers : undefined
@@ -55,12 +57,16 @@ function installSessionMethods(Session) {
     if (!Array.isArray(cookies)) {
       throw new TypeError(`Expected argument \`cookies\` of \`setCookies\` to be an Array of cookies but received type \`${typeof cookies}\``)
     }
-    this._setBrowserCookiesJson(JSON.stringify(cookies), urlString(url))
+    const href = urlString(url)
+    if (this._setBrowserCookiesPacked(packBrowserCookies(cookies), cookies.length, href) === -1) {
+      // A field held a NUL, which the packed form cannot carry: JSON can.
+      this._setBrowserCookiesJson(JSON.stringify(cookies), href)
+    }
   }
 
   /** The cookies for `url` in the browsers' format, ready for `page.setCookie` / `context.addCookies`. */
   function getCookies(url) {
-    return JSON.parse(this._getBrowserCookiesJson(urlString(url) ?? url))
+    return unpackBrowserCookies(this._getBrowserCookiesPacked(urlString(url) ?? url))
   }
 
   const methods = {

@@ -33,7 +33,9 @@ pub(crate) fn jar_mut(cell: &JarCell) -> RefMut<'_, CookieJar> {
 pub(crate) fn cookie_error(env: &Env, e: CookieError) -> Error {
     match e.kind {
         CookieErrorKind::InvalidUrl => type_error(env, &e.message),
-        CookieErrorKind::Rejected | CookieErrorKind::InvalidJson => crate::error::plain_error(env, &e.message),
+        CookieErrorKind::Rejected | CookieErrorKind::InvalidJson => {
+            crate::error::plain_error(env, &e.message)
+        }
     }
 }
 
@@ -48,7 +50,9 @@ impl JsCookieJar {
     /// An empty jar.
     #[napi(constructor)]
     pub fn new() -> Self {
-        JsCookieJar { jar: new_jar(CookieJar::new()) }
+        JsCookieJar {
+            jar: new_jar(CookieJar::new()),
+        }
     }
 
     /// Stores a cookie from a `Set-Cookie` string for `url`; throws, as tough-cookie does, when the cookie
@@ -57,13 +61,20 @@ impl JsCookieJar {
     pub fn set_cookie(&self, env: Env, cookie: String, url: String) -> Result<Option<String>> {
         let now = now_ms();
         let mut jar = jar_mut(&self.jar);
-        let stored = jar.set_cookie_returning(&cookie, &url, now).map_err(|e| cookie_error(&env, e))?;
+        let stored = jar
+            .set_cookie_returning(&cookie, &url, now)
+            .map_err(|e| cookie_error(&env, e))?;
         Ok(stored.and_then(|c| serde_json::to_string(c).ok()))
     }
 
     /// Stores a cookie given as tough-cookie's JSON form of one cookie.
     #[napi(js_name = "_setCookieJson", skip_typescript)]
-    pub fn set_cookie_json(&self, env: Env, cookie_json: String, url: String) -> Result<Option<String>> {
+    pub fn set_cookie_json(
+        &self,
+        env: Env,
+        cookie_json: String,
+        url: String,
+    ) -> Result<Option<String>> {
         let now = now_ms();
         let wrapped = format!("{{\"cookies\":[{cookie_json}]}}");
         let parsed = CookieJar::from_json_str(&wrapped, now).map_err(|e| cookie_error(&env, e))?;
@@ -71,14 +82,18 @@ impl JsCookieJar {
             return Err(Error::from_reason("Cookie failed to parse"));
         };
         let mut jar = jar_mut(&self.jar);
-        let stored = jar.set_cookie_object_returning(cookie, &url, now, true).map_err(|e| cookie_error(&env, e))?;
+        let stored = jar
+            .set_cookie_object_returning(cookie, &url, now, true)
+            .map_err(|e| cookie_error(&env, e))?;
         Ok(stored.and_then(|c| serde_json::to_string(c).ok()))
     }
 
     /// The cookies for `url` as a JSON array of tough-cookie cookie objects, in tough's order.
     #[napi(js_name = "_getCookiesJson", skip_typescript)]
     pub fn get_cookies_json(&self, env: Env, url: String) -> Result<String> {
-        let cookies = jar_mut(&self.jar).get_cookies(&url, now_ms()).map_err(|e| cookie_error(&env, e))?;
+        let cookies = jar_mut(&self.jar)
+            .get_cookies(&url, now_ms())
+            .map_err(|e| cookie_error(&env, e))?;
         serde_json::to_string(&cookies).map_err(|e| Error::from_reason(e.to_string()))
     }
 
@@ -86,7 +101,9 @@ impl JsCookieJar {
     #[napi(ts_args_type = "url: string | URL")]
     pub fn get_cookie_string_sync(&self, env: Env, url: Option<Unknown>) -> Result<String> {
         let url = crate::js_options::url_arg(&env, url, "getCookieStringSync")?;
-        jar_mut(&self.jar).get_cookie_string(&url, now_ms()).map_err(|e| cookie_error(&env, e))
+        jar_mut(&self.jar)
+            .get_cookie_string(&url, now_ms())
+            .map_err(|e| cookie_error(&env, e))
     }
 
     /// tough-cookie's serialized jar, as a JSON string.
@@ -98,7 +115,8 @@ impl JsCookieJar {
     /// Replaces the jar's content with a serialized jar (tough-cookie's JSON, as a string).
     #[napi(js_name = "_loadJSONString", skip_typescript)]
     pub fn load_json_string(&self, env: Env, json: String) -> Result<()> {
-        let loaded = CookieJar::from_json_str(&json, now_ms()).map_err(|e| cookie_error(&env, e))?;
+        let loaded =
+            CookieJar::from_json_str(&json, now_ms()).map_err(|e| cookie_error(&env, e))?;
         *self.jar.borrow_mut() = Arc::new(loaded);
         Ok(())
     }

@@ -24,11 +24,21 @@ use crate::session_pool::JsSessionPool;
 type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
 
 /// `this` and up to one argument of the current call.
-unsafe fn this_and_arg(env: sys::napi_env, info: sys::napi_callback_info) -> (sys::napi_value, sys::napi_value, usize) {
+unsafe fn this_and_arg(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> (sys::napi_value, sys::napi_value, usize) {
     let mut argc: usize = 1;
     let mut argv: [sys::napi_value; 1] = [ptr::null_mut()];
     let mut this: sys::napi_value = ptr::null_mut();
-    let status = sys::napi_get_cb_info(env, info, &mut argc, argv.as_mut_ptr(), &mut this, ptr::null_mut());
+    let status = sys::napi_get_cb_info(
+        env,
+        info,
+        &mut argc,
+        argv.as_mut_ptr(),
+        &mut this,
+        ptr::null_mut(),
+    );
     if status != sys::Status::napi_ok {
         return (ptr::null_mut(), ptr::null_mut(), 0);
     }
@@ -36,13 +46,18 @@ unsafe fn this_and_arg(env: sys::napi_env, info: sys::napi_callback_info) -> (sy
 }
 
 /// The native object behind `this`, if `this` really is an instance of `T`.
-unsafe fn unwrap_checked<'a, T: TypeTag>(env: sys::napi_env, this: sys::napi_value) -> Option<&'a T> {
+unsafe fn unwrap_checked<'a, T: TypeTag>(
+    env: sys::napi_env,
+    this: sys::napi_value,
+) -> Option<&'a T> {
     if this.is_null() {
         return None;
     }
     let tag = T::type_tag();
     let mut is_tagged = false;
-    if sys::napi_check_object_type_tag(env, this, &tag, &mut is_tagged) != sys::Status::napi_ok || !is_tagged {
+    if sys::napi_check_object_type_tag(env, this, &tag, &mut is_tagged) != sys::Status::napi_ok
+        || !is_tagged
+    {
         return None;
     }
     let mut native: *mut c_void = ptr::null_mut();
@@ -74,7 +89,10 @@ unsafe fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
 unsafe fn guarded(env: sys::napi_env, body: impl FnOnce() -> sys::napi_value) -> sys::napi_value {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
         Ok(v) => v,
-        Err(_) => throw(env, napi::Error::from_reason("session-pool-rs: internal error (a Rust panic was caught)")),
+        Err(_) => throw(
+            env,
+            napi::Error::from_reason("session-pool-rs: internal error (a Rust panic was caught)"),
+        ),
     }
 }
 
@@ -97,9 +115,15 @@ unsafe fn number(env: sys::napi_env, n: f64) -> sys::napi_value {
 }
 
 /// Runs a mark; emits `sessionRetired` when the mark retired the session.
-unsafe fn mark(env: sys::napi_env, info: sys::napi_callback_info, apply: fn(&JsSession) -> bool) -> sys::napi_value {
+unsafe fn mark(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    apply: fn(&JsSession) -> bool,
+) -> sys::napi_value {
     let (this, _, _) = this_and_arg(env, info);
-    let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
+    let Some(session) = unwrap_checked::<JsSession>(env, this) else {
+        return illegal_invocation(env);
+    };
     if apply(session) {
         if let Err(e) = emit_retired(&Object::from_raw(env, this)) {
             return throw(env, e);
@@ -108,44 +132,65 @@ unsafe fn mark(env: sys::napi_env, info: sys::napi_callback_info, apply: fn(&JsS
     undefined(env)
 }
 
-unsafe extern "C" fn mark_good(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+unsafe extern "C" fn mark_good(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
     guarded(env, || {
-        mark(env, info, |s| s.core.borrow_mut().mark_good(crate::now_ms()))
+        mark(env, info, |s| {
+            s.core.borrow_mut().mark_good(crate::now_ms())
+        })
     })
 }
 
-unsafe extern "C" fn mark_bad(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+unsafe extern "C" fn mark_bad(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
     guarded(env, || {
         mark(env, info, |s| s.core.borrow_mut().mark_bad(crate::now_ms()))
     })
 }
 
 unsafe extern "C" fn retire(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    guarded(env, || {
-        mark(env, info, |s| s.core.borrow_mut().retire())
-    })
+    guarded(env, || mark(env, info, |s| s.core.borrow_mut().retire()))
 }
 
-unsafe extern "C" fn is_usable(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+unsafe extern "C" fn is_usable(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
     guarded(env, || {
         let (this, _, _) = this_and_arg(env, info);
-        let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
+        let Some(session) = unwrap_checked::<JsSession>(env, this) else {
+            return illegal_invocation(env);
+        };
         boolean(env, session.core.borrow().is_usable(crate::now_ms()))
     })
 }
 
-unsafe extern "C" fn error_score(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+unsafe extern "C" fn error_score(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
     guarded(env, || {
         let (this, _, _) = this_and_arg(env, info);
-        let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
+        let Some(session) = unwrap_checked::<JsSession>(env, this) else {
+            return illegal_invocation(env);
+        };
         number(env, session.core.borrow().error_score())
     })
 }
 
-unsafe extern "C" fn usage_count(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+unsafe extern "C" fn usage_count(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
     guarded(env, || {
         let (this, _, _) = this_and_arg(env, info);
-        let Some(session) = unwrap_checked::<JsSession>(env, this) else { return illegal_invocation(env) };
+        let Some(session) = unwrap_checked::<JsSession>(env, this) else {
+            return illegal_invocation(env);
+        };
         number(env, session.core.borrow().usage_count())
     })
 }
@@ -154,7 +199,9 @@ unsafe extern "C" fn usage_count(env: sys::napi_env, info: sys::napi_callback_in
 unsafe extern "C" fn acquire(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     guarded(env, || {
         let (this, arg, argc) = this_and_arg(env, info);
-        let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else { return illegal_invocation(env) };
+        let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else {
+            return illegal_invocation(env);
+        };
         let mut id_buf = [0u8; 128];
         let mut owned = Vec::new();
         let mut id: Option<&str> = None;
@@ -171,7 +218,13 @@ unsafe extern "C" fn acquire(env: sys::napi_env, info: sys::napi_callback_info) 
                     &mut owned[..]
                 };
                 let mut written: usize = 0;
-                sys::napi_get_value_string_utf8(env, arg, buf.as_mut_ptr().cast(), buf.len(), &mut written);
+                sys::napi_get_value_string_utf8(
+                    env,
+                    arg,
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    &mut written,
+                );
                 id = std::str::from_utf8(&buf[..written]).ok();
             }
         }
@@ -179,18 +232,28 @@ unsafe extern "C" fn acquire(env: sys::napi_env, info: sys::napi_callback_info) 
     })
 }
 
-unsafe extern "C" fn usable_sessions_count(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+unsafe extern "C" fn usable_sessions_count(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
     guarded(env, || {
         let (this, _, _) = this_and_arg(env, info);
-        let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else { return illegal_invocation(env) };
+        let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else {
+            return illegal_invocation(env);
+        };
         number(env, f64::from(pool.usable_sessions_count()))
     })
 }
 
-unsafe extern "C" fn retired_sessions_count(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+unsafe extern "C" fn retired_sessions_count(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
     guarded(env, || {
         let (this, _, _) = this_and_arg(env, info);
-        let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else { return illegal_invocation(env) };
+        let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else {
+            return illegal_invocation(env);
+        };
         number(env, f64::from(pool.retired_sessions_count()))
     })
 }
@@ -210,7 +273,9 @@ fn install(env: &Env, proto: &Object, entries: &[(&std::ffi::CStr, Kind)]) -> Re
         };
         let attributes = match kind {
             // Methods keep the generated ones' shape: writable and configurable, not enumerable.
-            Kind::Method(_) => sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable,
+            Kind::Method(_) => {
+                sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable
+            }
             Kind::Getter(_) => sys::PropertyAttributes::configurable,
         };
         props.push(sys::napi_property_descriptor {
@@ -224,7 +289,8 @@ fn install(env: &Env, proto: &Object, entries: &[(&std::ffi::CStr, Kind)]) -> Re
             data: ptr::null_mut(),
         });
     }
-    let status = unsafe { sys::napi_define_properties(raw_env, proto.raw(), props.len(), props.as_ptr()) };
+    let status =
+        unsafe { sys::napi_define_properties(raw_env, proto.raw(), props.len(), props.as_ptr()) };
     if status != sys::Status::napi_ok {
         return Err(napi::Error::from_reason("Could not install the fast paths"));
     }
@@ -253,7 +319,10 @@ pub fn install_fast_paths(env: Env, session_proto: Object, pool_proto: Object) -
         &[
             (c"_acquire", Kind::Method(acquire)),
             (c"usableSessionsCount", Kind::Getter(usable_sessions_count)),
-            (c"retiredSessionsCount", Kind::Getter(retired_sessions_count)),
+            (
+                c"retiredSessionsCount",
+                Kind::Getter(retired_sessions_count),
+            ),
         ],
     )?;
     Ok(())

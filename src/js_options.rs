@@ -30,7 +30,10 @@ pub(crate) fn option_value(v: &Unknown) -> Result<OptionValue> {
 }
 
 /// The options argument of a constructor or method: an object, or `undefined` for "no options".
-pub(crate) fn options_object<'e>(what: &str, v: Option<Unknown<'e>>) -> Result<std::result::Result<Option<Object<'e>>, OptionError>> {
+pub(crate) fn options_object<'e>(
+    what: &str,
+    v: Option<Unknown<'e>>,
+) -> Result<std::result::Result<Option<Object<'e>>, OptionError>> {
     let Some(v) = v else { return Ok(Ok(None)) };
     match option_value(&v)? {
         OptionValue::Undefined => Ok(Ok(None)),
@@ -48,7 +51,11 @@ pub(crate) struct OptionValues(Vec<(&'static str, OptionValue)>);
 impl OptionValues {
     /// What the object holds under `name` (`Undefined` when absent).
     pub(crate) fn get(&self, name: &str) -> OptionValue {
-        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or(OptionValue::Undefined)
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or(OptionValue::Undefined)
     }
 }
 
@@ -60,7 +67,11 @@ pub(crate) fn read_known_options(
     allowed: &'static [&'static str],
 ) -> Result<std::result::Result<OptionValues, OptionError>> {
     let names = own_names(obj)?;
-    if let Err(e) = session_pool_core::options::check_known_names(object, names.iter().map(String::as_str), allowed) {
+    if let Err(e) = session_pool_core::options::check_known_names(
+        object,
+        names.iter().map(String::as_str),
+        allowed,
+    ) {
         return Ok(Err(e));
     }
     let mut values = Vec::with_capacity(names.len());
@@ -84,7 +95,11 @@ pub(crate) fn own_names(obj: &Object) -> Result<Vec<String>> {
 }
 
 /// The numbers of a JS array, or a `TypeError` naming the bad item.
-pub(crate) fn number_list(object: &str, name: &str, v: &Unknown) -> Result<std::result::Result<Vec<f64>, OptionError>> {
+pub(crate) fn number_list(
+    object: &str,
+    name: &str,
+    v: &Unknown,
+) -> Result<std::result::Result<Vec<f64>, OptionError>> {
     let arr: Array = unsafe { v.cast() }?;
     let mut items = Vec::with_capacity(arr.len() as usize);
     for i in 0..arr.len() {
@@ -93,7 +108,9 @@ pub(crate) fn number_list(object: &str, name: &str, v: &Unknown) -> Result<std::
             None => OptionValue::Undefined,
         });
     }
-    Ok(session_pool_core::options::status_codes(object, name, &items))
+    Ok(session_pool_core::options::status_codes(
+        object, name, &items,
+    ))
 }
 
 /// The name `typeof` gives a value type (for messages).
@@ -113,7 +130,12 @@ pub(crate) fn type_name(t: ValueType) -> &'static str {
 }
 
 /// A string argument, or a `TypeError` naming it.
-pub(crate) fn string_arg(env: &Env, v: Option<Unknown>, method: &str, name: &str) -> Result<String> {
+pub(crate) fn string_arg(
+    env: &Env,
+    v: Option<Unknown>,
+    method: &str,
+    name: &str,
+) -> Result<String> {
     let found = match &v {
         Some(v) => option_value(v)?,
         None => OptionValue::Undefined,

@@ -29,7 +29,11 @@ pub struct LoadedStateJs {
 
 /// Opens the pool's record in the default store; errors (a store id that escapes the storage folder, a bad
 /// key) become JS errors naming the option.
-pub(crate) fn open_store(storage_dir: Option<&str>, store_id: Option<&str>, key: &str) -> Result<FileStore> {
+pub(crate) fn open_store(
+    storage_dir: Option<&str>,
+    store_id: Option<&str>,
+    key: &str,
+) -> Result<FileStore> {
     FileStore::open(storage_dir, store_id, key).map_err(|e| Error::from_reason(e.to_string()))
 }
 
@@ -56,7 +60,12 @@ impl Task for WriteStateTask {
         let written = self
             .store
             .write_with(|file| snapshot.write(user_data, file))
-            .map_err(|e| Error::from_reason(format!("Writing {} failed: {e}", self.store.path().display())));
+            .map_err(|e| {
+                Error::from_reason(format!(
+                    "Writing {} failed: {e}",
+                    self.store.path().display()
+                ))
+            });
         // Free the snapshot here, on the worker thread, not when the task is dropped on the JS thread.
         self.snapshot = PoolSnapshot::default();
         self.user_data_json = String::new();
@@ -68,7 +77,11 @@ impl Task for WriteStateTask {
     }
 }
 
-fn loaded_to_js(restored: session_pool_core::snapshot::Restored, mut warnings: Vec<String>, found: bool) -> LoadedStateJs {
+fn loaded_to_js(
+    restored: session_pool_core::snapshot::Restored,
+    mut warnings: Vec<String>,
+    found: bool,
+) -> LoadedStateJs {
     if !restored.problems.is_empty() {
         warnings.push(format!(
             "{} persisted session(s) could not be restored: {}",
@@ -78,7 +91,9 @@ fn loaded_to_js(restored: session_pool_core::snapshot::Restored, mut warnings: V
     }
     LoadedStateJs {
         count: restored.sessions.len() as u32,
-        restore: External::new(RestoreList(std::cell::RefCell::new(restored.sessions.into_iter().map(Some).collect()))),
+        restore: External::new(RestoreList(std::cell::RefCell::new(
+            restored.sessions.into_iter().map(Some).collect(),
+        ))),
         warnings,
         found,
     }
@@ -98,26 +113,37 @@ impl Task for ReadStateTask {
 
     fn compute(&mut self) -> Result<Self::Output> {
         if self.purge_first {
-            self.store
-                .remove()
-                .map_err(|e| Error::from_reason(format!("Removing {} failed: {e}", self.store.path().display())))?;
+            self.store.remove().map_err(|e| {
+                Error::from_reason(format!(
+                    "Removing {} failed: {e}",
+                    self.store.path().display()
+                ))
+            })?;
             return Ok((Default::default(), Vec::new(), false));
         }
         let now = now_ms();
-        let outcome = self
-            .store
-            .read_state(now)
-            .map_err(|e| Error::from_reason(format!("Reading {} failed: {e}", self.store.path().display())))?;
+        let outcome = self.store.read_state(now).map_err(|e| {
+            Error::from_reason(format!(
+                "Reading {} failed: {e}",
+                self.store.path().display()
+            ))
+        })?;
         Ok(match outcome {
             ReadOutcome::Missing => (Default::default(), Vec::new(), false),
-            ReadOutcome::Loaded(state) => {
-                (restore_sessions(state, self.max_age_secs, now, self.keep_cookie_text), Vec::new(), true)
-            }
+            ReadOutcome::Loaded(state) => (
+                restore_sessions(state, self.max_age_secs, now, self.keep_cookie_text),
+                Vec::new(),
+                true,
+            ),
             ReadOutcome::MovedAside { warning, .. } => (Default::default(), vec![warning], true),
         })
     }
 
-    fn resolve(&mut self, _env: Env, (restored, warnings, found): Self::Output) -> Result<LoadedStateJs> {
+    fn resolve(
+        &mut self,
+        _env: Env,
+        (restored, warnings, found): Self::Output,
+    ) -> Result<LoadedStateJs> {
         Ok(loaded_to_js(restored, warnings, found))
     }
 }
@@ -136,8 +162,16 @@ impl Task for ParseStateTask {
     fn compute(&mut self) -> Result<Self::Output> {
         let text = std::mem::take(&mut self.text);
         match parse_state(&text) {
-            Ok(state) => Ok((restore_sessions(state, self.max_age_secs, now_ms(), self.keep_cookie_text), Vec::new())),
-            Err(e) => Ok((Default::default(), vec![format!("The persisted state is not usable ({e}); the pool starts empty")])),
+            Ok(state) => Ok((
+                restore_sessions(state, self.max_age_secs, now_ms(), self.keep_cookie_text),
+                Vec::new(),
+            )),
+            Err(e) => Ok((
+                Default::default(),
+                vec![format!(
+                    "The persisted state is not usable ({e}); the pool starts empty"
+                )],
+            )),
         }
     }
 

@@ -24,7 +24,10 @@ pub const EVENT_SESSION_RETIRED: &str = session_pool_core::options::EVENT_SESSIO
 /// them as the array `BLOCKED_STATUS_CODES`.
 #[napi(js_name = "_blockedStatusCodes", skip_typescript)]
 pub fn blocked_status_codes() -> Vec<u32> {
-    session_pool_core::options::BLOCKED_STATUS_CODES.iter().map(|&c| u32::from(c)).collect()
+    session_pool_core::options::BLOCKED_STATUS_CODES
+        .iter()
+        .map(|&c| u32::from(c))
+        .collect()
 }
 
 /// Milliseconds since the epoch, the clock every time-dependent rule of the core is given.

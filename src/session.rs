@@ -9,11 +9,14 @@ use session_pool_core::session::{SessionCell, SessionCore, SessionParams, SESSIO
 
 use std::cell::RefCell;
 
-use session_pool_core::cookies::{BrowserCookie, CookieJar};
+use session_pool_core::cookies::packed::{unpack_browser_cookies, PackedEntry};
+use session_pool_core::cookies::{BrowserCookie, BrowserCookieRef, CookieJar};
 
 use crate::cookie_jar::{cookie_error, jar_mut, new_jar, JarCell, JsCookieJar};
 use crate::error::{option_error, type_error};
-use crate::js_options::{number_list, option_value, options_object, read_known_options, string_arg, url_arg};
+use crate::js_options::{
+    number_list, option_value, options_object, read_known_options, string_arg, url_arg,
+};
 use crate::now_ms;
 
 /// A user-like identity with its own cookies, error score, usage count and expiry, handed out by a
@@ -29,7 +32,11 @@ pub struct JsSession {
 impl JsSession {
     /// A session object around a core session and its cookie jar.
     pub(crate) fn from_parts(core: SessionCell, jar: JarCell) -> Self {
-        JsSession { core, jar, jar_object: RefCell::new(None) }
+        JsSession {
+            core,
+            jar,
+            jar_object: RefCell::new(None),
+        }
     }
 }
 
@@ -65,12 +72,18 @@ fn jar_from_option(env: &Env, value: Unknown) -> Result<(JarCell, Option<Referen
         ValueType::String => unsafe { value.cast::<String>() }?,
         ValueType::Object => {
             if JsCookieJar::instance_of(env, &value)? {
-                let ours = unsafe { Reference::<JsCookieJar>::from_napi_value(env.raw(), value.raw()) }?;
+                let ours =
+                    unsafe { Reference::<JsCookieJar>::from_napi_value(env.raw(), value.raw()) }?;
                 return Ok((ours.jar.clone(), Some(ours)));
             }
             json_stringify(env, value)?.ok_or_else(|| bad("it does not serialize to JSON"))?
         }
-        other => return Err(bad(&format!("got type `{}`", crate::js_options::type_name(other)))),
+        other => {
+            return Err(bad(&format!(
+                "got type `{}`",
+                crate::js_options::type_name(other)
+            )))
+        }
     };
     let jar = CookieJar::from_json_str(&text, now_ms()).map_err(|e| bad(&e.message))?;
     Ok((new_jar(jar), None))
@@ -123,17 +136,21 @@ impl JsSession {
     pub fn new(env: Env, mut this: This, options: Option<Unknown>) -> Result<Self> {
         let opts = options_object("options", options)?.map_err(|e| option_error(&env, e))?;
         let (jar, jar_object) = match &opts {
-            Some(o) if o.has_own_property("cookieJar")? => jar_from_option(&env, o.get_named_property("cookieJar")?)?,
+            Some(o) if o.has_own_property("cookieJar")? => {
+                jar_from_option(&env, o.get_named_property("cookieJar")?)?
+            }
             _ => (new_jar(CookieJar::new()), None),
         };
         let (params, user_data, session_pool) = match &opts {
             None => (SessionParams::default(), None, None),
             Some(o) => {
-                let values =
-                    read_known_options(o, "options", SESSION_OPTION_NAMES)?.map_err(|e| option_error(&env, e))?;
+                let values = read_known_options(o, "options", SESSION_OPTION_NAMES)?
+                    .map_err(|e| option_error(&env, e))?;
                 let get = |name: &str| values.get(name);
-                let params = SessionParams::from_options("options", &get).map_err(|e| option_error(&env, e))?;
-                options::optional_object("options", "log", &get("log")).map_err(|e| option_error(&env, e))?;
+                let params = SessionParams::from_options("options", &get)
+                    .map_err(|e| option_error(&env, e))?;
+                options::optional_object("options", "log", &get("log"))
+                    .map_err(|e| option_error(&env, e))?;
                 let user_data = match get("userData") {
                     OptionValue::Undefined => None,
                     OptionValue::Object | OptionValue::Array => Some(o.get_named_property::<Object>("userData")?),
@@ -187,7 +204,10 @@ impl JsSession {
         if let Some(r) = cached.as_ref() {
             return r.clone(env);
         }
-        let r = JsCookieJar { jar: self.jar.clone() }.into_reference(env)?;
+        let r = JsCookieJar {
+            jar: self.jar.clone(),
+        }
+        .into_reference(env)?;
         let out = r.clone(env)?;
         *cached = Some(r);
         Ok(out)
@@ -197,47 +217,111 @@ impl JsSession {
     /// stored are skipped. Returns how many were skipped.
     #[napi(js_name = "_setCookieHeaders", skip_typescript)]
     pub fn set_cookie_headers(&self, headers: Vec<String>, url: Option<String>) -> u32 {
-        let Some(url) = url else { return headers.len() as u32 };
-        let errors = jar_mut(&self.jar).set_cookies_from_headers(headers.iter().map(String::as_str), &url, now_ms());
+        let Some(url) = url else {
+            return headers.len() as u32;
+        };
+        let errors = jar_mut(&self.jar).set_cookies_from_headers(
+            headers.iter().map(String::as_str),
+            &url,
+            now_ms(),
+        );
         errors.len() as u32
     }
 
     /// Stores browser-format cookies given as a JSON array; bad ones are skipped. Returns how many were.
     #[napi(js_name = "_setBrowserCookiesJson", skip_typescript)]
     pub fn set_browser_cookies_json(&self, cookies_json: String, url: Option<String>) -> u32 {
-        let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(&cookies_json) else {
+        let Ok(serde_json::Value::Array(items)) =
+            serde_json::from_str::<serde_json::Value>(&cookies_json)
+        else {
             return 0;
         };
-        let cookies: Vec<BrowserCookie> = items.iter().filter_map(BrowserCookie::from_json_lenient).collect();
+        let cookies: Vec<BrowserCookie> = items
+            .iter()
+            .filter_map(BrowserCookie::from_json_lenient)
+            .collect();
         let unreadable = (items.len() - cookies.len()) as u32;
-        let Some(url) = url else { return items.len() as u32 };
+        let Some(url) = url else {
+            return items.len() as u32;
+        };
         let max_age_secs = self.core.borrow().max_age_secs();
         let errors = jar_mut(&self.jar).set_browser_cookies(&cookies, &url, max_age_secs, now_ms());
         unreadable + errors.len() as u32
     }
 
-    /// The cookies for `url` in the browsers' format, as a JSON array.
-    #[napi(js_name = "_getBrowserCookiesJson", skip_typescript)]
-    pub fn get_browser_cookies_json(&self, env: Env, url: Option<Unknown>) -> Result<String> {
+    /// Stores a list of browser cookies given in the packed form (core `cookies::packed`), `count` entries.
+    /// Returns how many were not stored, or -1 when the text does not hold `count` entries (a field had a
+    /// NUL in it): the caller then sends the list as JSON.
+    #[napi(js_name = "_setBrowserCookiesPacked", skip_typescript)]
+    pub fn set_browser_cookies_packed(
+        &self,
+        packed: String,
+        count: u32,
+        url: Option<String>,
+    ) -> i32 {
+        let Some(entries) = unpack_browser_cookies(&packed, count as usize) else {
+            return -1;
+        };
+        let cookies: Vec<BrowserCookieRef> = entries
+            .iter()
+            .filter_map(|entry| match entry {
+                PackedEntry::Cookie(cookie) => Some(*cookie),
+                PackedEntry::NotACookie => None,
+            })
+            .collect();
+        let unreadable = entries.len() - cookies.len();
+        let Some(url) = url else {
+            return entries.len() as i32;
+        };
+        let max_age_secs = self.core.borrow().max_age_secs();
+        let errors =
+            jar_mut(&self.jar).set_browser_cookie_refs(&cookies, &url, max_age_secs, now_ms());
+        (unreadable + errors.len()) as i32
+    }
+
+    /// The cookies for `url` in the browsers' format, packed (core `cookies::packed`); or, when a cookie holds
+    /// a NUL that form cannot carry, `"\u0001"` followed by the JSON array.
+    #[napi(js_name = "_getBrowserCookiesPacked", skip_typescript)]
+    pub fn get_browser_cookies_packed(&self, env: Env, url: Option<Unknown>) -> Result<String> {
         let url = url_arg(&env, url, "getCookies")?;
-        let cookies = jar_mut(&self.jar).get_browser_cookies(&url, now_ms()).map_err(|e| cookie_error(&env, e))?;
-        serde_json::to_string(&cookies).map_err(|e| Error::from_reason(e.to_string()))
+        let mut out = String::new();
+        let packed = jar_mut(&self.jar)
+            .pack_browser_cookies(&url, now_ms(), &mut out)
+            .map_err(|e| cookie_error(&env, e))?;
+        if packed {
+            return Ok(out);
+        }
+        let cookies = jar_mut(&self.jar)
+            .get_browser_cookies(&url, now_ms())
+            .map_err(|e| cookie_error(&env, e))?;
+        let json =
+            serde_json::to_string(&cookies).map_err(|e| Error::from_reason(e.to_string()))?;
+        Ok(format!("\u{1}{json}"))
     }
 
     /// The `Cookie` header value for `url` (`a=1; b=2`); throws without a URL.
     #[napi(ts_args_type = "url: string | URL")]
     pub fn get_cookie_string(&self, env: Env, url: Option<Unknown>) -> Result<String> {
         let url = url_arg(&env, url, "getCookieString")?;
-        jar_mut(&self.jar).get_cookie_string(&url, now_ms()).map_err(|e| cookie_error(&env, e))
+        jar_mut(&self.jar)
+            .get_cookie_string(&url, now_ms())
+            .map_err(|e| cookie_error(&env, e))
     }
 
     /// Stores one raw `Set-Cookie` string for `url`; throws on a cookie that does not parse, is for another
     /// domain or a public suffix, as Crawlee does.
     #[napi(ts_args_type = "rawCookie: string, url: string | URL")]
-    pub fn set_cookie(&self, env: Env, raw_cookie: Option<Unknown>, url: Option<Unknown>) -> Result<()> {
+    pub fn set_cookie(
+        &self,
+        env: Env,
+        raw_cookie: Option<Unknown>,
+        url: Option<Unknown>,
+    ) -> Result<()> {
         let raw_cookie = string_arg(&env, raw_cookie, "setCookie", "rawCookie")?;
         let url = url_arg(&env, url, "setCookie")?;
-        jar_mut(&self.jar).set_cookie(&raw_cookie, &url, now_ms()).map_err(|e| cookie_error(&env, e))?;
+        jar_mut(&self.jar)
+            .set_cookie(&raw_cookie, &url, now_ms())
+            .map_err(|e| cookie_error(&env, e))?;
         Ok(())
     }
 
@@ -351,7 +435,13 @@ impl JsSession {
         status_code: Unknown,
         additional_blocked_status_codes: Option<Unknown>,
     ) -> Result<bool> {
-        self.retire_on_codes(&env, &this, status_code, additional_blocked_status_codes, "retireOnBlockedStatusCodes")
+        self.retire_on_codes(
+            &env,
+            &this,
+            status_code,
+            additional_blocked_status_codes,
+            "retireOnBlockedStatusCodes",
+        )
     }
 
     /// Apify SDK 0.18 name of `retireOnBlockedStatusCodes`.
@@ -363,14 +453,29 @@ impl JsSession {
         status_code: Unknown,
         additional_blocked_status_codes: Option<Unknown>,
     ) -> Result<bool> {
-        self.retire_on_codes(&env, &this, status_code, additional_blocked_status_codes, "checkStatus")
+        self.retire_on_codes(
+            &env,
+            &this,
+            status_code,
+            additional_blocked_status_codes,
+            "checkStatus",
+        )
     }
 
     /// The session's state as Crawlee persists it: dates as ISO strings, `userData` as the live object.
     #[napi(ts_return_type = "SessionState")]
     pub fn get_state<'e>(&self, env: &'e Env, this: This) -> Result<Object<'e>> {
         // Copy first: reading `userData` may run user code (an accessor) that calls back into this session.
-        let (id, max_error_score, error_score_decrement, expires_at, created_at, usage_count, max_usage_count, error_score) = {
+        let (
+            id,
+            max_error_score,
+            error_score_decrement,
+            expires_at,
+            created_at,
+            usage_count,
+            max_usage_count,
+            error_score,
+        ) = {
             let c = self.core.borrow();
             (
                 c.id().to_owned(),
@@ -391,8 +496,14 @@ impl JsSession {
         o.set_named_property("userData", user_data)?;
         o.set_named_property("maxErrorScore", max_error_score)?;
         o.set_named_property("errorScoreDecrement", error_score_decrement)?;
-        o.set_named_property("expiresAt", session_pool_core::state::format_iso(expires_at).unwrap_or_default())?;
-        o.set_named_property("createdAt", session_pool_core::state::format_iso(created_at).unwrap_or_default())?;
+        o.set_named_property(
+            "expiresAt",
+            session_pool_core::state::format_iso(expires_at).unwrap_or_default(),
+        )?;
+        o.set_named_property(
+            "createdAt",
+            session_pool_core::state::format_iso(created_at).unwrap_or_default(),
+        )?;
         o.set_named_property("usageCount", usage_count)?;
         o.set_named_property("maxUsageCount", max_usage_count)?;
         o.set_named_property("errorScore", error_score)?;
@@ -438,12 +549,19 @@ impl JsSession {
                 }
             },
         };
-        let pool_codes = self.core.borrow().membership().map(|m| m.blocked_status_codes.clone());
+        let pool_codes = self
+            .core
+            .borrow()
+            .membership()
+            .map(|m| m.blocked_status_codes.clone());
         let blocked: Vec<f64> = match pool_codes {
             Some(codes) => codes.to_vec(),
             None => foreign_pool_codes(this)?,
         };
-        let (hit, retired) = self.core.borrow_mut().retire_on_blocked_status_codes(code, &blocked, &extra_codes);
+        let (hit, retired) =
+            self.core
+                .borrow_mut()
+                .retire_on_blocked_status_codes(code, &blocked, &extra_codes);
         if retired {
             emit_retired(this)?;
         }

@@ -18,10 +18,12 @@ use session_pool_core::snapshot::{PoolSnapshot, SnapshotSession};
 
 use crate::cookie_jar::JarCell;
 use crate::error::{option_error, pool_error, type_error};
-use crate::key_value_store::{open_store, ParseStateTask, ReadStateTask, RestoreList, SnapshotHolder, WriteStateTask};
-use crate::session::json_parse;
 use crate::js_options::{get_option, number_list, options_object, own_names, read_known_options};
+use crate::key_value_store::{
+    open_store, ParseStateTask, ReadStateTask, RestoreList, SnapshotHolder, WriteStateTask,
+};
 use crate::now_ms;
+use crate::session::json_parse;
 use crate::session::{install_js_fields, JsSession};
 
 /// Every option `new SessionPool(options)` accepts: Crawlee 3's and ours (`keyValueStore`, `events`,
@@ -96,14 +98,27 @@ impl JsSessionPool {
         let mut session_params = SessionParams::default();
         if let Some(o) = &opts {
             let names = own_names(o)?;
-            check(&env, options::check_known_names(OBJ, names.iter().map(String::as_str), POOL_OPTION_NAMES))?;
-            if let Some(n) = options::optional_number(OBJ, "maxPoolSize", &get_option(o, "maxPoolSize")?, NumberRule::NonNegativeInteger)
-                .map_err(|e| option_error(&env, e))?
+            check(
+                &env,
+                options::check_known_names(
+                    OBJ,
+                    names.iter().map(String::as_str),
+                    POOL_OPTION_NAMES,
+                ),
+            )?;
+            if let Some(n) = options::optional_number(
+                OBJ,
+                "maxPoolSize",
+                &get_option(o, "maxPoolSize")?,
+                NumberRule::NonNegativeInteger,
+            )
+            .map_err(|e| option_error(&env, e))?
             {
                 max_pool_size = n;
             }
             for name in ["persistStateKeyValueStoreId", "persistStateKey"] {
-                options::optional_string(OBJ, name, &get_option(o, name)?).map_err(|e| option_error(&env, e))?;
+                options::optional_string(OBJ, name, &get_option(o, name)?)
+                    .map_err(|e| option_error(&env, e))?;
             }
             options::optional_number(
                 OBJ,
@@ -112,17 +127,33 @@ impl JsSessionPool {
                 NumberRule::Positive,
             )
             .map_err(|e| option_error(&env, e))?;
-            options::optional_function(OBJ, "createSessionFunction", &get_option(o, "createSessionFunction")?)
+            options::optional_function(
+                OBJ,
+                "createSessionFunction",
+                &get_option(o, "createSessionFunction")?,
+            )
+            .map_err(|e| option_error(&env, e))?;
+            options::optional_object(OBJ, "log", &get_option(o, "log")?)
                 .map_err(|e| option_error(&env, e))?;
-            options::optional_object(OBJ, "log", &get_option(o, "log")?).map_err(|e| option_error(&env, e))?;
             check_methods(&env, o, "keyValueStore", &["getValue", "setValue"])?;
             check_methods(&env, o, "events", &["on", "off"])?;
-            if options::optional_object(OBJ, "persistenceOptions", &get_option(o, "persistenceOptions")?)
-                .map_err(|e| option_error(&env, e))?
+            if options::optional_object(
+                OBJ,
+                "persistenceOptions",
+                &get_option(o, "persistenceOptions")?,
+            )
+            .map_err(|e| option_error(&env, e))?
             {
                 let p: Object = o.get_named_property("persistenceOptions")?;
                 let pnames = own_names(&p)?;
-                check(&env, options::check_known_names("persistenceOptions", pnames.iter().map(String::as_str), &["enable"]))?;
+                check(
+                    &env,
+                    options::check_known_names(
+                        "persistenceOptions",
+                        pnames.iter().map(String::as_str),
+                        &["enable"],
+                    ),
+                )?;
                 options::optional_bool("persistenceOptions", "enable", &get_option(&p, "enable")?)
                     .map_err(|e| option_error(&env, e))?;
             }
@@ -149,10 +180,11 @@ impl JsSessionPool {
                 let values = read_known_options(&so, "sessionOptions", SESSION_OPTION_NAMES)?
                     .map_err(|e| option_error(&env, e))?;
                 let get = |name: &str| values.get(name);
-                session_params =
-                    SessionParams::from_options("sessionOptions", &get).map_err(|e| option_error(&env, e))?;
+                session_params = SessionParams::from_options("sessionOptions", &get)
+                    .map_err(|e| option_error(&env, e))?;
                 for name in ["userData", "cookieJar", "log"] {
-                    options::optional_object("sessionOptions", name, &get(name)).map_err(|e| option_error(&env, e))?;
+                    options::optional_object("sessionOptions", name, &get(name))
+                        .map_err(|e| option_error(&env, e))?;
                 }
             }
         }
@@ -190,7 +222,12 @@ impl JsSessionPool {
     /// Adds a session to the pool and returns its slot; `makeRoom` evicts unusable sessions first when full.
     #[napi(js_name = "_commit", skip_typescript)]
     pub fn commit(&self, env: Env, session: &JsSession, make_room: bool) -> Result<u32> {
-        let added = self.core.borrow_mut().add(session.core.clone(), session.jar.clone(), make_room, now_ms());
+        let added = self.core.borrow_mut().add(
+            session.core.clone(),
+            session.jar.clone(),
+            make_room,
+            now_ms(),
+        );
         added.map_err(|e| pool_error(&env, e))
     }
 
@@ -245,7 +282,10 @@ impl JsSessionPool {
     #[napi(js_name = "_takeSnapshot", skip_typescript, ts_return_type = "unknown")]
     pub fn take_snapshot(&self) -> External<SnapshotHolder> {
         let (snapshot, slots) = self.snapshot();
-        External::new(SnapshotHolder { snapshot: RefCell::new(Some(snapshot)), slots })
+        External::new(SnapshotHolder {
+            snapshot: RefCell::new(Some(snapshot)),
+            slots,
+        })
     }
 
     /// The slots of a snapshot's sessions, in its order.
@@ -268,9 +308,16 @@ impl JsSessionPool {
     ) -> Result<AsyncTask<WriteStateTask>> {
         let store = open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?;
         let Some(snapshot) = holder.snapshot.borrow_mut().take() else {
-            return Err(crate::error::plain_error(&env, "This snapshot was already written"));
+            return Err(crate::error::plain_error(
+                &env,
+                "This snapshot was already written",
+            ));
         };
-        Ok(AsyncTask::new(WriteStateTask { store, snapshot, user_data_json }))
+        Ok(AsyncTask::new(WriteStateTask {
+            store,
+            snapshot,
+            user_data_json,
+        }))
     }
 
     /// Reads and parses the default store's record on a worker thread (removing it instead when
@@ -296,20 +343,41 @@ impl JsSessionPool {
     /// Parses a state given as JSON text on a worker thread.
     #[napi(js_name = "_parseState", skip_typescript)]
     pub fn parse_state(&self, text: String, keep_cookie_text: bool) -> AsyncTask<ParseStateTask> {
-        AsyncTask::new(ParseStateTask { text, max_age_secs: self.session_params.max_age_secs, keep_cookie_text })
+        AsyncTask::new(ParseStateTask {
+            text,
+            max_age_secs: self.session_params.max_age_secs,
+            keep_cookie_text,
+        })
     }
 
     /// Removes the pool's record from the default store; true if there was one.
     #[napi(js_name = "_removeStateFile", skip_typescript)]
-    pub fn remove_state_file(&self, storage_dir: Option<String>, store_id: Option<String>, key: String) -> Result<bool> {
+    pub fn remove_state_file(
+        &self,
+        storage_dir: Option<String>,
+        store_id: Option<String>,
+        key: String,
+    ) -> Result<bool> {
         let store = open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?;
-        store.remove().map_err(|e| Error::from_reason(format!("Removing {} failed: {e}", store.path().display())))
+        store.remove().map_err(|e| {
+            Error::from_reason(format!("Removing {} failed: {e}", store.path().display()))
+        })
     }
 
     /// The path of the pool's record in the default store.
     #[napi(js_name = "_statePath", skip_typescript)]
-    pub fn state_path(&self, storage_dir: Option<String>, store_id: Option<String>, key: String) -> Result<String> {
-        Ok(open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?.path().display().to_string())
+    pub fn state_path(
+        &self,
+        storage_dir: Option<String>,
+        store_id: Option<String>,
+        key: String,
+    ) -> Result<String> {
+        Ok(
+            open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?
+                .path()
+                .display()
+                .to_string(),
+        )
     }
 
     /// Wraps restored sessions `start..end` with the pool's default factory, keeps the usable ones and adds
@@ -349,7 +417,8 @@ impl JsSessionPool {
             let ud: Object = user_data.get_element(i as u32)?;
             let cell = core.into_cell();
             let jar_cell = crate::cookie_jar::new_jar(jar);
-            let session = JsSession::from_parts(cell.clone(), jar_cell.clone()).into_instance(env)?;
+            let session =
+                JsSession::from_parts(cell.clone(), jar_cell.clone()).into_instance(env)?;
             let mut obj = session.as_object(env);
             install_js_fields(&mut obj, &cell.borrow(), Some(ud), Some(*this), env)?;
             let added = self.core.borrow_mut().add(cell, jar_cell, false, now);
@@ -363,12 +432,20 @@ impl JsSessionPool {
     /// Restored sessions `start..end` in their persisted form (JSON array), for a user's
     /// `createSessionFunction`.
     #[napi(js_name = "_restoreStatesJson", skip_typescript)]
-    pub fn restore_states_json(&self, restore: &External<RestoreList>, start: u32, end: u32) -> Result<String> {
+    pub fn restore_states_json(
+        &self,
+        restore: &External<RestoreList>,
+        start: u32,
+        end: u32,
+    ) -> Result<String> {
         let list = restore.0.borrow();
         let end = (end as usize).min(list.len());
         let start = (start as usize).min(end);
-        let items: Vec<&session_pool_core::state::PersistedSession> =
-            list[start..end].iter().flatten().map(|r| &r.persisted).collect();
+        let items: Vec<&session_pool_core::state::PersistedSession> = list[start..end]
+            .iter()
+            .flatten()
+            .map(|r| &r.persisted)
+            .collect();
         serde_json::to_string(&items).map_err(|e| Error::from_reason(e.to_string()))
     }
 }
@@ -397,11 +474,20 @@ impl JsSessionPool {
         let mut slots = Vec::with_capacity(order.len());
         let mut sessions = Vec::with_capacity(order.len());
         for slot in order {
-            let (Some(session), Some(jar)) = (core.session(slot), core.payload(slot)) else { continue };
+            let (Some(session), Some(jar)) = (core.session(slot), core.payload(slot)) else {
+                continue;
+            };
             let jar: Arc<session_pool_core::cookies::CookieJar> = jar.borrow().clone();
             sessions.push(SnapshotSession::of(&session.borrow(), jar));
             slots.push(slot);
         }
-        (PoolSnapshot { usable_sessions_count: usable, retired_sessions_count: retired, sessions }, slots)
+        (
+            PoolSnapshot {
+                usable_sessions_count: usable,
+                retired_sessions_count: retired,
+                sessions,
+            },
+            slots,
+        )
     }
 }

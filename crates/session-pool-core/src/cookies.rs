@@ -25,10 +25,11 @@ mod error;
 mod jar;
 mod json;
 mod json_fast;
+pub mod packed;
 mod parse;
 mod request;
 
-pub use browser::BrowserCookie;
+pub use browser::{BrowserCookie, BrowserCookieRef};
 pub use cookie::{Cookie, CookieTime};
 pub use date::{format_date, format_iso, parse_date};
 pub use error::{CookieError, CookieErrorKind};

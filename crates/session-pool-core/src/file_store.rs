@@ -489,12 +489,19 @@ mod tests {
 
     #[test]
     fn a_write_removes_temp_files_of_writers_that_are_gone() {
-        let dir = std::env::temp_dir().join(format!("spr-orphans-{}-{}", std::process::id(), fastrand::u64(..)));
+        let dir = std::env::temp_dir().join(format!(
+            "spr-orphans-{}-{}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
         let store = FileStore::new(&dir, "STATE").unwrap();
         fs::create_dir_all(&dir).unwrap();
         // pid 4294967 is above Linux's pid_max (4194304): no such process can exist.
         let orphan = dir.join(".STATE.json.4294967-0-00000000deadbeef.tmp");
-        let live = dir.join(format!(".STATE.json.{}-99-00000000deadbeef.tmp", std::process::id()));
+        let live = dir.join(format!(
+            ".STATE.json.{}-99-00000000deadbeef.tmp",
+            std::process::id()
+        ));
         let other = dir.join("OTHER.json");
         for f in [&orphan, &live, &other] {
             fs::write(f, b"x").unwrap();
@@ -587,4 +594,3 @@ mod tests {
         assert!(!store.is_own_temp_file("K.json"));
     }
 }
-

@@ -146,7 +146,11 @@ pub fn optional_number(
 }
 
 /// An optional string option.
-pub fn optional_string(object: &str, name: &str, value: &OptionValue) -> Result<Option<String>, OptionError> {
+pub fn optional_string(
+    object: &str,
+    name: &str,
+    value: &OptionValue,
+) -> Result<Option<String>, OptionError> {
     match value {
         OptionValue::Undefined => Ok(None),
         OptionValue::String(s) => Ok(Some(s.clone())),
@@ -155,7 +159,11 @@ pub fn optional_string(object: &str, name: &str, value: &OptionValue) -> Result<
 }
 
 /// An optional boolean option.
-pub fn optional_bool(object: &str, name: &str, value: &OptionValue) -> Result<Option<bool>, OptionError> {
+pub fn optional_bool(
+    object: &str,
+    name: &str,
+    value: &OptionValue,
+) -> Result<Option<bool>, OptionError> {
     match value {
         OptionValue::Undefined => Ok(None),
         OptionValue::Boolean(b) => Ok(Some(*b)),
@@ -164,7 +172,11 @@ pub fn optional_bool(object: &str, name: &str, value: &OptionValue) -> Result<Op
 }
 
 /// An optional `Date` option, as milliseconds; an invalid Date is rejected.
-pub fn optional_date(object: &str, name: &str, value: &OptionValue) -> Result<Option<f64>, OptionError> {
+pub fn optional_date(
+    object: &str,
+    name: &str,
+    value: &OptionValue,
+) -> Result<Option<f64>, OptionError> {
     match value {
         OptionValue::Undefined => Ok(None),
         OptionValue::Date(ms) if ms.is_finite() => Ok(Some(*ms)),
@@ -185,7 +197,11 @@ pub fn optional_object(object: &str, name: &str, value: &OptionValue) -> Result<
 }
 
 /// Checks that an option is a function when present.
-pub fn optional_function(object: &str, name: &str, value: &OptionValue) -> Result<bool, OptionError> {
+pub fn optional_function(
+    object: &str,
+    name: &str,
+    value: &OptionValue,
+) -> Result<bool, OptionError> {
     match value {
         OptionValue::Undefined => Ok(false),
         OptionValue::Function => Ok(true),
@@ -194,7 +210,11 @@ pub fn optional_function(object: &str, name: &str, value: &OptionValue) -> Resul
 }
 
 /// A list of HTTP status codes (`blockedStatusCodes`, the extra codes of `retireOnBlockedStatusCodes`).
-pub fn status_codes(object: &str, name: &str, items: &[OptionValue]) -> Result<Vec<f64>, OptionError> {
+pub fn status_codes(
+    object: &str,
+    name: &str,
+    items: &[OptionValue],
+) -> Result<Vec<f64>, OptionError> {
     items
         .iter()
         .enumerate()
@@ -213,7 +233,11 @@ pub fn js_number_text(n: f64) -> String {
     if n.is_nan() {
         "NaN".into()
     } else if n.is_infinite() {
-        if n > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+        if n > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        }
     } else if n.fract() == 0.0 && n.abs() < 1e21 {
         format!("{}", n as i64)
     } else {
@@ -227,14 +251,34 @@ mod tests {
 
     #[test]
     fn numbers_name_the_option_and_the_rule() {
-        let e = optional_number("options", "maxPoolSize", &OptionValue::Number(-1.0), NumberRule::NonNegativeInteger)
-            .unwrap_err();
-        assert!(e.0.contains("`maxPoolSize`") && e.0.contains("whole number >= 0") && e.0.contains("-1"), "{e}");
-        let e = optional_number("options", "maxAgeSecs", &OptionValue::Number(f64::NAN), NumberRule::NonNegative)
-            .unwrap_err();
+        let e = optional_number(
+            "options",
+            "maxPoolSize",
+            &OptionValue::Number(-1.0),
+            NumberRule::NonNegativeInteger,
+        )
+        .unwrap_err();
+        assert!(
+            e.0.contains("`maxPoolSize`")
+                && e.0.contains("whole number >= 0")
+                && e.0.contains("-1"),
+            "{e}"
+        );
+        let e = optional_number(
+            "options",
+            "maxAgeSecs",
+            &OptionValue::Number(f64::NAN),
+            NumberRule::NonNegative,
+        )
+        .unwrap_err();
         assert!(e.0.contains("NaN"), "{e}");
-        let e = optional_number("options", "maxAgeSecs", &OptionValue::String("1".into()), NumberRule::NonNegative)
-            .unwrap_err();
+        let e = optional_number(
+            "options",
+            "maxAgeSecs",
+            &OptionValue::String("1".into()),
+            NumberRule::NonNegative,
+        )
+        .unwrap_err();
         assert_eq!(
             e.0,
             "Expected property `maxAgeSecs` to be of type `number` but received type `string` in object `options`"
@@ -251,14 +295,18 @@ mod tests {
 
     #[test]
     fn unknown_names_are_rejected_by_name() {
-        let e = check_known_names("options", ["maxPoolSize", "maxPoolSise"], &["maxPoolSize"]).unwrap_err();
+        let e = check_known_names("options", ["maxPoolSize", "maxPoolSise"], &["maxPoolSize"])
+            .unwrap_err();
         assert!(e.0.contains("`maxPoolSise`"), "{e}");
         assert!(check_known_names("options", ["maxPoolSize"], &["maxPoolSize"]).is_ok());
     }
 
     #[test]
     fn dates_must_be_valid() {
-        assert_eq!(optional_date("o", "createdAt", &OptionValue::Date(5.0)).unwrap(), Some(5.0));
+        assert_eq!(
+            optional_date("o", "createdAt", &OptionValue::Date(5.0)).unwrap(),
+            Some(5.0)
+        );
         assert!(optional_date("o", "createdAt", &OptionValue::Date(f64::NAN)).is_err());
         let e = optional_date("o", "createdAt", &OptionValue::String("2020".into())).unwrap_err();
         assert!(e.0.contains("`Date`"), "{e}");
@@ -266,9 +314,16 @@ mod tests {
 
     #[test]
     fn status_code_lists_name_the_bad_item() {
-        let e = status_codes("options", "blockedStatusCodes", &[OptionValue::Number(1.0), OptionValue::Null])
-            .unwrap_err();
-        assert!(e.0.contains("blockedStatusCodes[1]") && e.0.contains("null"), "{e}");
+        let e = status_codes(
+            "options",
+            "blockedStatusCodes",
+            &[OptionValue::Number(1.0), OptionValue::Null],
+        )
+        .unwrap_err();
+        assert!(
+            e.0.contains("blockedStatusCodes[1]") && e.0.contains("null"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -31,9 +31,14 @@ impl fmt::Display for PoolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PoolError::DuplicateId(id) => {
-                write!(f, "Cannot add session with id '{id}' as it already exists in the pool")
+                write!(
+                    f,
+                    "Cannot add session with id '{id}' as it already exists in the pool"
+                )
             }
-            PoolError::AlreadyInPool(id) => write!(f, "Session '{id}' already belongs to a SessionPool"),
+            PoolError::AlreadyInPool(id) => {
+                write!(f, "Session '{id}' already belongs to a SessionPool")
+            }
         }
     }
 }
@@ -112,7 +117,11 @@ impl<P> PoolCore<P> {
     }
 
     /// A pool with a fixed random seed, for tests.
-    pub fn with_seed(max_pool_size: usize, blocked_status_codes: Option<Vec<f64>>, seed: u64) -> Self {
+    pub fn with_seed(
+        max_pool_size: usize,
+        blocked_status_codes: Option<Vec<f64>>,
+        seed: u64,
+    ) -> Self {
         let mut p = Self::new(max_pool_size, blocked_status_codes);
         p.rng = fastrand::Rng::with_seed(seed);
         p
@@ -152,7 +161,11 @@ impl<P> PoolCore<P> {
     pub fn acquire(&mut self, id: Option<&str>, now_ms: f64) -> Acquire {
         if let Some(id) = id.filter(|id| !id.is_empty()) {
             return match self.ids.get(id) {
-                Some(&slot) if self.session(slot).is_some_and(|s| s.borrow().is_usable(now_ms)) => {
+                Some(&slot)
+                    if self
+                        .session(slot)
+                        .is_some_and(|s| s.borrow().is_usable(now_ms)) =>
+                {
                     Acquire::Existing(slot)
                 }
                 _ => Acquire::Missing,
@@ -163,7 +176,10 @@ impl<P> PoolCore<P> {
         }
         if !self.members.is_empty() {
             let slot = self.members[self.rng.usize(..self.members.len())];
-            if self.session(slot).is_some_and(|s| s.borrow().is_usable(now_ms)) {
+            if self
+                .session(slot)
+                .is_some_and(|s| s.borrow().is_usable(now_ms))
+            {
                 return Acquire::Existing(slot);
             }
         }
@@ -173,12 +189,18 @@ impl<P> PoolCore<P> {
 
     /// The session in a slot.
     pub fn session(&self, slot: u32) -> Option<&SessionCell> {
-        self.entries.get(slot as usize).and_then(|e| e.as_ref()).map(|e| &e.session)
+        self.entries
+            .get(slot as usize)
+            .and_then(|e| e.as_ref())
+            .map(|e| &e.session)
     }
 
     /// The payload kept with the session in a slot.
     pub fn payload(&self, slot: u32) -> Option<&P> {
-        self.entries.get(slot as usize).and_then(|e| e.as_ref()).map(|e| &e.payload)
+        self.entries
+            .get(slot as usize)
+            .and_then(|e| e.as_ref())
+            .map(|e| &e.payload)
     }
 
     /// The slot of a held session id (usable or not).
@@ -188,7 +210,13 @@ impl<P> PoolCore<P> {
 
     /// Adds a session. `make_room` evicts unusable sessions first when the pool is full (what `addSession`
     /// does); sessions the allocation flow creates were already given room by [`PoolCore::acquire`].
-    pub fn add(&mut self, session: SessionCell, payload: P, make_room: bool, now_ms: f64) -> Result<u32, PoolError> {
+    pub fn add(
+        &mut self,
+        session: SessionCell,
+        payload: P,
+        make_room: bool,
+        now_ms: f64,
+    ) -> Result<u32, PoolError> {
         let id = {
             let s = session.borrow();
             if s.membership().is_some() {
@@ -225,7 +253,12 @@ impl<P> PoolCore<P> {
             self.expiry.push(Reverse((Expiry(expires_at), seq, slot)));
         }
         self.ids.insert(id, slot);
-        self.entries[slot as usize] = Some(Entry { session, payload, seq, pos: self.members.len() });
+        self.entries[slot as usize] = Some(Entry {
+            session,
+            payload,
+            seq,
+            pos: self.members.len(),
+        });
         self.members.push(slot);
         Ok(slot)
     }
@@ -305,7 +338,14 @@ mod tests {
     const NOW: f64 = 1_700_000_000_000.0;
 
     fn new_session(id: Option<&str>) -> SessionCell {
-        SessionCore::new(SessionParams { id: id.map(String::from), ..Default::default() }, NOW).into_cell()
+        SessionCore::new(
+            SessionParams {
+                id: id.map(String::from),
+                ..Default::default()
+            },
+            NOW,
+        )
+        .into_cell()
     }
 
     fn fill(pool: &mut PoolCore<()>, n: usize) -> Vec<SessionCell> {
@@ -341,7 +381,9 @@ mod tests {
         let mut saw_create = false;
         for _ in 0..200 {
             match pool.acquire(None, NOW) {
-                Acquire::Existing(slot) => assert!(pool.session(slot).unwrap().borrow().is_usable(NOW)),
+                Acquire::Existing(slot) => {
+                    assert!(pool.session(slot).unwrap().borrow().is_usable(NOW))
+                }
                 Acquire::Create => {
                     saw_create = true;
                     break;
@@ -375,11 +417,17 @@ mod tests {
         let mut pool: PoolCore = PoolCore::new(10, None);
         pool.add(new_session(Some("x")), (), true, NOW).unwrap();
         let e = pool.add(new_session(Some("x")), (), true, NOW).unwrap_err();
-        assert_eq!(e.to_string(), "Cannot add session with id 'x' as it already exists in the pool");
+        assert_eq!(
+            e.to_string(),
+            "Cannot add session with id 'x' as it already exists in the pool"
+        );
         let s = new_session(Some("y"));
         pool.add(s.clone(), (), true, NOW).unwrap();
         let mut other: PoolCore = PoolCore::new(10, None);
-        assert_eq!(other.add(s, (), true, NOW).unwrap_err(), PoolError::AlreadyInPool("y".into()));
+        assert_eq!(
+            other.add(s, (), true, NOW).unwrap_err(),
+            PoolError::AlreadyInPool("y".into())
+        );
     }
 
     #[test]
@@ -398,7 +446,11 @@ mod tests {
         let mut pool: PoolCore = PoolCore::new(10, None);
         for (i, age) in [1.0, 2.0, 100.0].iter().enumerate() {
             let s = SessionCore::new(
-                SessionParams { id: Some(format!("s{i}")), max_age_secs: Some(*age), ..Default::default() },
+                SessionParams {
+                    id: Some(format!("s{i}")),
+                    max_age_secs: Some(*age),
+                    ..Default::default()
+                },
                 NOW,
             )
             .into_cell();
@@ -409,7 +461,11 @@ mod tests {
         assert_eq!(pool.retired_count(NOW + 2_000.0), 2);
         // A mark on an already counted expired session retires it without counting it twice.
         let slot = pool.slot_of("s0").unwrap();
-        assert!(pool.session(slot).unwrap().borrow_mut().mark_good(NOW + 2_000.0));
+        assert!(pool
+            .session(slot)
+            .unwrap()
+            .borrow_mut()
+            .mark_good(NOW + 2_000.0));
         assert_eq!(pool.retired_count(NOW + 2_000.0), 2);
         assert_eq!(pool.usable_count(NOW + 2_000.0), 1);
     }
@@ -417,7 +473,14 @@ mod tests {
     #[test]
     fn unusable_session_added_counts_as_retired() {
         let mut pool: PoolCore = PoolCore::new(10, None);
-        let s = SessionCore::new(SessionParams { usage_count: Some(50.0), ..Default::default() }, NOW).into_cell();
+        let s = SessionCore::new(
+            SessionParams {
+                usage_count: Some(50.0),
+                ..Default::default()
+            },
+            NOW,
+        )
+        .into_cell();
         pool.add(s, (), true, NOW).unwrap();
         assert_eq!((pool.usable_count(NOW), pool.retired_count(NOW)), (0, 1));
     }
@@ -442,7 +505,14 @@ mod tests {
             .iter()
             .map(|&sl| pool.session(sl).unwrap().borrow().id().to_string())
             .collect();
-        assert_eq!(order, vec![first_ids[0].clone(), first_ids[2].clone(), "new".to_string()]);
+        assert_eq!(
+            order,
+            vec![
+                first_ids[0].clone(),
+                first_ids[2].clone(),
+                "new".to_string()
+            ]
+        );
         assert!(pool.slot_of(&first_ids[1]).is_none());
     }
 
@@ -456,7 +526,10 @@ mod tests {
             match pool.acquire(None, now) {
                 Acquire::Create => {
                     let s = SessionCore::new(
-                        SessionParams { max_age_secs: Some(rng.f64() * 30.0), ..Default::default() },
+                        SessionParams {
+                            max_age_secs: Some(rng.f64() * 30.0),
+                            ..Default::default()
+                        },
                         now,
                     )
                     .into_cell();
@@ -466,7 +539,13 @@ mod tests {
                     let cell = pool.session(slot).unwrap().clone();
                     let mut s = cell.borrow_mut();
                     let r = rng.u32(0..100);
-                    let _ = if r < 10 { s.mark_bad(now) } else if r < 12 { s.retire() } else { s.mark_good(now) };
+                    let _ = if r < 10 {
+                        s.mark_bad(now)
+                    } else if r < 12 {
+                        s.retire()
+                    } else {
+                        s.mark_good(now)
+                    };
                 }
                 Acquire::Missing => unreachable!(),
             }

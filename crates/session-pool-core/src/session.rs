@@ -11,8 +11,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::options::{
-    self, NumberRule, OptionError, OptionValue, ERROR_SCORE_DECREMENT, MAX_AGE_SECS, MAX_ERROR_SCORE,
-    MAX_USAGE_COUNT,
+    self, NumberRule, OptionError, OptionValue, ERROR_SCORE_DECREMENT, MAX_AGE_SECS,
+    MAX_ERROR_SCORE, MAX_USAGE_COUNT,
 };
 
 /// A session shared between its JS object and the pool that holds it (both live on the JS thread).
@@ -57,7 +57,10 @@ impl SessionParams {
     /// Validates the options of `new Session(options)` (or a pool's `sessionOptions`: `object` names the object
     /// in messages); `get` returns what the options object holds under a name. Object-valued options
     /// (`sessionPool`, `cookieJar`, `userData`, `log`) are checked by the caller, which keeps the JS values.
-    pub fn from_options(object: &str, get: &dyn Fn(&str) -> OptionValue) -> Result<Self, OptionError> {
+    pub fn from_options(
+        object: &str,
+        get: &dyn Fn(&str) -> OptionValue,
+    ) -> Result<Self, OptionError> {
         let num = |name: &str, rule| options::optional_number(object, name, &get(name), rule);
         let error_score = match num("errorScore", NumberRule::NonNegative)? {
             Some(v) => Some(v),
@@ -123,7 +126,9 @@ impl SessionCore {
             id: Arc::from(params.id.unwrap_or_else(random_session_id)),
             max_age_secs,
             max_error_score: params.max_error_score.unwrap_or(MAX_ERROR_SCORE),
-            error_score_decrement: params.error_score_decrement.unwrap_or(ERROR_SCORE_DECREMENT),
+            error_score_decrement: params
+                .error_score_decrement
+                .unwrap_or(ERROR_SCORE_DECREMENT),
             created_at: params.created_at.unwrap_or(now_ms),
             expires_at: params.expires_at.unwrap_or(now_ms + max_age_secs * 1000.0),
             usage_count: params.usage_count.unwrap_or(0.0),
@@ -241,7 +246,12 @@ impl SessionCore {
     /// Retires the session when `status_code` is in `blocked` or `extra`. Returns
     /// `(is_blocked_code, retired_by_this_call)`.
     #[must_use]
-    pub fn retire_on_blocked_status_codes(&mut self, status_code: f64, blocked: &[f64], extra: &[f64]) -> (bool, bool) {
+    pub fn retire_on_blocked_status_codes(
+        &mut self,
+        status_code: f64,
+        blocked: &[f64],
+        extra: &[f64],
+    ) -> (bool, bool) {
         let hit = blocked.contains(&status_code) || extra.contains(&status_code);
         if hit {
             (true, self.retire())
@@ -345,7 +355,10 @@ mod tests {
         assert!(!s.mark_good(NOW));
         assert_eq!(s.error_score(), 0.0);
         let mut s = SessionCore::new(
-            SessionParams { error_score: Some(0.2), ..Default::default() },
+            SessionParams {
+                error_score: Some(0.2),
+                ..Default::default()
+            },
             NOW,
         );
         assert!(!s.mark_good(NOW));
@@ -366,7 +379,13 @@ mod tests {
 
     #[test]
     fn max_usage_count_retires_on_the_last_use() {
-        let mut s = SessionCore::new(SessionParams { max_usage_count: Some(2.0), ..Default::default() }, NOW);
+        let mut s = SessionCore::new(
+            SessionParams {
+                max_usage_count: Some(2.0),
+                ..Default::default()
+            },
+            NOW,
+        );
         assert!(!s.mark_good(NOW));
         assert!(s.mark_good(NOW));
         assert!(s.is_max_usage_count_reached());
@@ -375,23 +394,47 @@ mod tests {
 
     #[test]
     fn expiry_is_inclusive_and_zero_age_is_expired_at_once() {
-        let s = SessionCore::new(SessionParams { max_age_secs: Some(0.0), ..Default::default() }, NOW);
+        let s = SessionCore::new(
+            SessionParams {
+                max_age_secs: Some(0.0),
+                ..Default::default()
+            },
+            NOW,
+        );
         assert!(s.is_expired(NOW) && !s.is_usable(NOW));
-        let s = SessionCore::new(SessionParams { max_age_secs: Some(10.0), ..Default::default() }, NOW);
+        let s = SessionCore::new(
+            SessionParams {
+                max_age_secs: Some(10.0),
+                ..Default::default()
+            },
+            NOW,
+        );
         assert!(!s.is_expired(NOW + 9_999.0));
         assert!(s.is_expired(NOW + 10_000.0));
     }
 
     #[test]
     fn a_mark_on_an_expired_session_retires_it() {
-        let mut s = SessionCore::new(SessionParams { max_age_secs: Some(1.0), ..Default::default() }, NOW);
+        let mut s = SessionCore::new(
+            SessionParams {
+                max_age_secs: Some(1.0),
+                ..Default::default()
+            },
+            NOW,
+        );
         assert!(s.mark_good(NOW + 5_000.0));
         assert_eq!((s.error_score(), s.usage_count()), (3.0, 2.0));
     }
 
     #[test]
     fn born_unusable_stays_unusable_after_healing() {
-        let mut s = SessionCore::new(SessionParams { error_score: Some(3.0), ..Default::default() }, NOW);
+        let mut s = SessionCore::new(
+            SessionParams {
+                error_score: Some(3.0),
+                ..Default::default()
+            },
+            NOW,
+        );
         assert!(!s.is_usable(NOW));
         // Crawlee: heal, then retire because still unusable.
         assert!(s.mark_good(NOW));
@@ -401,9 +444,18 @@ mod tests {
     #[test]
     fn blocked_status_codes_use_both_lists() {
         let mut s = session();
-        assert_eq!(s.retire_on_blocked_status_codes(200.0, &[401.0, 403.0], &[500.0]), (false, false));
-        assert_eq!(s.retire_on_blocked_status_codes(500.0, &[401.0, 403.0], &[500.0]), (true, true));
-        assert_eq!(s.retire_on_blocked_status_codes(403.0, &[401.0, 403.0], &[]), (true, false));
+        assert_eq!(
+            s.retire_on_blocked_status_codes(200.0, &[401.0, 403.0], &[500.0]),
+            (false, false)
+        );
+        assert_eq!(
+            s.retire_on_blocked_status_codes(500.0, &[401.0, 403.0], &[500.0]),
+            (true, true)
+        );
+        assert_eq!(
+            s.retire_on_blocked_status_codes(403.0, &[401.0, 403.0], &[]),
+            (true, false)
+        );
     }
 
     #[test]
@@ -420,19 +472,29 @@ mod tests {
             "usageCount" => OptionValue::Number(-1.0),
             _ => OptionValue::Undefined,
         };
-        assert!(SessionParams::from_options("options", &bad).unwrap_err().0.contains("`usageCount`"));
+        assert!(SessionParams::from_options("options", &bad)
+            .unwrap_err()
+            .0
+            .contains("`usageCount`"));
         let bad = |name: &str| match name {
             "createdAt" => OptionValue::String("x".into()),
             _ => OptionValue::Undefined,
         };
-        assert!(SessionParams::from_options("options", &bad).unwrap_err().0.contains("`createdAt`"));
+        assert!(SessionParams::from_options("options", &bad)
+            .unwrap_err()
+            .0
+            .contains("`createdAt`"));
     }
 
     #[test]
     fn dead_latch_reports_to_the_pool_list_once() {
         let list: DeadList = Rc::new(RefCell::new(Vec::new()));
         let mut s = session();
-        s.join(Membership { dead_list: list.clone(), slot: 7, blocked_status_codes: Rc::from(vec![]) });
+        s.join(Membership {
+            dead_list: list.clone(),
+            slot: 7,
+            blocked_status_codes: Rc::from(vec![]),
+        });
         assert!(s.retire());
         s.observe(NOW + 1e12);
         assert_eq!(*list.borrow(), vec![7]);

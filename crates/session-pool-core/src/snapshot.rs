@@ -57,12 +57,17 @@ impl PoolSnapshot {
     /// Writes the state as `JSON.stringify(pool.getState(), null, 2)` would, taking each session's `userData`
     /// from `user_data_array`, a JSON array with one entry per session in the same order.
     pub fn write<W: Write>(&self, user_data_array: &str, writer: W) -> io::Result<()> {
-        let user_data: Vec<Box<RawValue>> = serde_json::from_str(user_data_array)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("userData array: {e}")))?;
+        let user_data: Vec<Box<RawValue>> = serde_json::from_str(user_data_array).map_err(|e| {
+            io::Error::new(io::ErrorKind::InvalidData, format!("userData array: {e}"))
+        })?;
         if user_data.len() != self.sessions.len() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!("userData array has {} entries for {} sessions", user_data.len(), self.sessions.len()),
+                format!(
+                    "userData array has {} entries for {} sessions",
+                    user_data.len(),
+                    self.sessions.len()
+                ),
             ));
         }
         let user_data: Vec<RawJson> = user_data.into_iter().map(RawJson::from_raw).collect();
@@ -70,18 +75,21 @@ impl PoolSnapshot {
             writer,
             self.usable_sessions_count,
             self.retired_sessions_count,
-            self.sessions.iter().zip(user_data.iter()).map(|(s, ud)| SessionSnapshot {
-                id: &s.id,
-                cookie_jar: &*s.jar,
-                user_data: ud,
-                max_error_score: s.max_error_score,
-                error_score_decrement: s.error_score_decrement,
-                expires_at: s.expires_at,
-                created_at: s.created_at,
-                usage_count: s.usage_count,
-                max_usage_count: s.max_usage_count,
-                error_score: s.error_score,
-            }),
+            self.sessions
+                .iter()
+                .zip(user_data.iter())
+                .map(|(s, ud)| SessionSnapshot {
+                    id: &s.id,
+                    cookie_jar: &*s.jar,
+                    user_data: ud,
+                    max_error_score: s.max_error_score,
+                    error_score_decrement: s.error_score_decrement,
+                    expires_at: s.expires_at,
+                    created_at: s.created_at,
+                    usage_count: s.usage_count,
+                    max_usage_count: s.max_usage_count,
+                    error_score: s.error_score,
+                }),
         )
     }
 }
@@ -107,10 +115,19 @@ pub struct Restored {
 /// cookie jars dominates, so it is spread over the machine's cores. `keep_cookie_text` keeps each session's
 /// persisted `cookieJar` text (a user's `createSessionFunction` receives it); otherwise it is dropped here, off
 /// the JS thread.
-pub fn restore_sessions(loaded: LoadedState, max_age_secs: Option<f64>, now_ms: f64, keep_cookie_text: bool) -> Restored {
+pub fn restore_sessions(
+    loaded: LoadedState,
+    max_age_secs: Option<f64>,
+    now_ms: f64,
+    keep_cookie_text: bool,
+) -> Restored {
     let mut problems: Vec<String> = loaded.problems.iter().map(|p| p.to_string()).collect();
     // One core is left to the JS thread: the event loop keeps turning while a big state is restored.
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).saturating_sub(1).clamp(1, 8);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .saturating_sub(1)
+        .clamp(1, 8);
     let per_thread = loaded.sessions.len().div_ceil(threads).max(1);
     let mut parts: Vec<Vec<PersistedSession>> = Vec::with_capacity(threads);
     let mut rest = loaded.sessions;
@@ -131,9 +148,14 @@ pub fn restore_sessions(loaded: LoadedState, max_age_secs: Option<f64>, now_ms: 
     let results: Vec<(Vec<RestoredSession>, Vec<String>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .into_iter()
-            .map(|part| scope.spawn(move || restore_part(part, max_age_secs, now_ms, keep_cookie_text)))
+            .map(|part| {
+                scope.spawn(move || restore_part(part, max_age_secs, now_ms, keep_cookie_text))
+            })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
     });
     let mut sessions = Vec::new();
     for (part, part_problems) in results {
@@ -176,7 +198,11 @@ fn restore_part(
             error_score: Some(persisted.error_score),
             max_usage_count: Some(persisted.max_usage_count),
         };
-        sessions.push(RestoredSession { params, jar, persisted });
+        sessions.push(RestoredSession {
+            params,
+            jar,
+            persisted,
+        });
     }
     (sessions, problems)
 }
@@ -191,8 +217,15 @@ mod tests {
     #[test]
     fn snapshot_writes_what_restore_reads() {
         let mut jar = CookieJar::new();
-        jar.set_cookie("a=1; Path=/", "https://example.com/", NOW).unwrap();
-        let core = SessionCore::new(SessionParams { id: Some("s1".into()), ..Default::default() }, NOW);
+        jar.set_cookie("a=1; Path=/", "https://example.com/", NOW)
+            .unwrap();
+        let core = SessionCore::new(
+            SessionParams {
+                id: Some("s1".into()),
+                ..Default::default()
+            },
+            NOW,
+        );
         let snap = PoolSnapshot {
             usable_sessions_count: 1,
             retired_sessions_count: 0,
@@ -201,7 +234,10 @@ mod tests {
         let mut out = Vec::new();
         snap.write(r#"[{"k":[1,2]}]"#, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("\"userData\": {\n        \"k\": [\n          1,"), "{text}");
+        assert!(
+            text.contains("\"userData\": {\n        \"k\": [\n          1,"),
+            "{text}"
+        );
         let restored = restore_sessions(parse_state(&text).unwrap(), Some(10.0), NOW, true);
         assert!(restored.problems.is_empty());
         let r = &restored.sessions[0];
@@ -209,8 +245,14 @@ mod tests {
         assert_eq!(r.params.max_age_secs, Some(10.0));
         assert_eq!(r.params.expires_at, Some(core.expires_at()));
         let mut jar = r.jar.clone();
-        assert_eq!(jar.get_cookie_string("https://example.com/", NOW).unwrap(), "a=1");
-        assert_eq!(r.persisted.user_data.as_str().replace([' ', '\n'], ""), r#"{"k":[1,2]}"#);
+        assert_eq!(
+            jar.get_cookie_string("https://example.com/", NOW).unwrap(),
+            "a=1"
+        );
+        assert_eq!(
+            r.persisted.user_data.as_str().replace([' ', '\n'], ""),
+            r#"{"k":[1,2]}"#
+        );
     }
 
     #[test]

@@ -22,8 +22,8 @@ use std::io::{self, BufWriter, Write};
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 
-pub use date::{format_iso, parse_date, time_clip};
 pub(crate) use date::write_iso;
+pub use date::{format_iso, parse_date, time_clip};
 pub use js_json::{
     format_js_number, to_js_pretty_string, write_js_number, write_js_pretty, JsPrettyFormatter,
 };

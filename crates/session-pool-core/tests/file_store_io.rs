@@ -329,9 +329,10 @@ fn stale_temporary_files_of_a_killed_writer_are_cleared_on_read() {
         .dir()
         .join(format!(".{KEY}.json.4242-7-0123456789abcdef.tmp"));
     // A young temp file of a process that still runs (this one) may be a write in progress.
-    let young = store
-        .dir()
-        .join(format!(".{KEY}.json.{}-8-0123456789abcdef.tmp", std::process::id()));
+    let young = store.dir().join(format!(
+        ".{KEY}.json.{}-8-0123456789abcdef.tmp",
+        std::process::id()
+    ));
     let foreign = store.dir().join(".OTHER.json.4242-7-0123456789abcdef.tmp");
     for path in [&old, &young, &foreign] {
         fs::write(path, "{\"partial").expect("temp");

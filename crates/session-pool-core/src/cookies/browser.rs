@@ -72,42 +72,21 @@ impl BrowserCookie {
     /// The tough cookie Crawlee's `browserPoolCookieToToughCookie` builds from this one, before the
     /// jar fills in the host and path; `max_age_secs` gives the expiry when `expires` is unusable.
     pub fn to_cookie(&self, max_age_secs: f64, now_ms: f64) -> Cookie {
-        let explicit = self
-            .expires
-            .filter(|e| *e > 0.0)
-            .and_then(|e| time_clip(e * 1000.0));
-        // An expiry a JS Date cannot hold would leave tough with an "Invalid Date" that breaks
-        // serialization; the default expiry is used instead.
-        let expires = match explicit.or_else(|| time_clip(now_ms + max_age_secs * 1000.0)) {
-            Some(ms) => CookieTime::At(ms),
-            None => CookieTime::Infinity,
-        };
-        let (domain, host_only) = match self.domain.as_deref() {
-            Some(d) => match d.strip_prefix('.') {
-                Some(rest) => (Some(rest), false),
-                None => (Some(d), true),
-            },
-            None => (None, true),
-        };
-        let domain = domain.filter(|d| !d.is_empty());
-        let mut cookie = Cookie::with_text(
-            &self.name,
-            &self.value,
-            domain,
-            self.path.as_deref(),
-            now_ms,
-        );
-        cookie.set_expires(expires);
-        cookie.set_host_only(Some(host_only));
-        cookie.set_secure(self.secure);
-        cookie.set_http_only(self.http_only);
-        let same_site = self
-            .same_site
-            .as_deref()
-            .and_then(canonical_same_site)
-            .map(str::to_ascii_lowercase);
-        cookie.set_same_site(same_site.as_deref());
-        cookie
+        self.as_borrowed().to_cookie(max_age_secs, now_ms)
+    }
+
+    /// The same cookie, borrowing the strings.
+    pub fn as_borrowed(&self) -> BrowserCookieRef<'_> {
+        BrowserCookieRef {
+            name: &self.name,
+            value: &self.value,
+            expires: self.expires,
+            domain: self.domain.as_deref(),
+            path: self.path.as_deref(),
+            secure: self.secure,
+            http_only: self.http_only,
+            same_site: self.same_site.as_deref(),
+        }
     }
 
     /// The browser form of a stored cookie, as Crawlee's `toughCookieToBrowserPoolCookie` makes it
@@ -149,5 +128,63 @@ fn js_seconds<S: serde::Serializer>(value: &Option<f64>, serializer: S) -> Resul
 impl From<&Cookie> for BrowserCookie {
     fn from(cookie: &Cookie) -> Self {
         Self::from_cookie(cookie)
+    }
+}
+
+/// A [`BrowserCookie`] whose strings are borrowed from the text it was read from.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct BrowserCookieRef<'a> {
+    /// The cookie name.
+    pub name: &'a str,
+    /// The cookie value.
+    pub value: &'a str,
+    /// Expiry in Unix seconds; see [`BrowserCookie::expires`].
+    pub expires: Option<f64>,
+    /// The domain, a leading dot for a domain cookie.
+    pub domain: Option<&'a str>,
+    /// The cookie path.
+    pub path: Option<&'a str>,
+    /// Sent only over secure connections.
+    pub secure: bool,
+    /// Hidden from page scripts.
+    pub http_only: bool,
+    /// `Strict`, `Lax` or `None` when known.
+    pub same_site: Option<&'a str>,
+}
+
+impl BrowserCookieRef<'_> {
+    /// See [`BrowserCookie::to_cookie`].
+    pub fn to_cookie(&self, max_age_secs: f64, now_ms: f64) -> Cookie {
+        let explicit = self
+            .expires
+            .filter(|e| *e > 0.0)
+            .and_then(|e| time_clip(e * 1000.0));
+        // An expiry a JS Date cannot hold would leave tough with an "Invalid Date" that breaks
+        // serialization; the default expiry is used instead.
+        let expires = match explicit.or_else(|| time_clip(now_ms + max_age_secs * 1000.0)) {
+            Some(ms) => CookieTime::At(ms),
+            None => CookieTime::Infinity,
+        };
+        let (domain, host_only) = match self.domain {
+            Some(d) => match d.strip_prefix('.') {
+                Some(rest) => (Some(rest), false),
+                None => (Some(d), true),
+            },
+            None => (None, true),
+        };
+        let domain = domain.filter(|d| !d.is_empty());
+        let mut cookie = Cookie::with_text(self.name, self.value, domain, self.path, now_ms);
+        cookie.set_expires(expires);
+        cookie.set_host_only(Some(host_only));
+        cookie.set_secure(self.secure);
+        cookie.set_http_only(self.http_only);
+        // tough keeps SameSite in lower case; the three known values need no allocation.
+        match self.same_site.and_then(canonical_same_site) {
+            Some("Strict") => cookie.set_same_site(Some("strict")),
+            Some("Lax") => cookie.set_same_site(Some("lax")),
+            Some(_) => cookie.set_same_site(Some("none")),
+            None => cookie.set_same_site(None),
+        }
+        cookie
     }
 }

@@ -4,7 +4,6 @@
 //! Times are `f64` milliseconds since the epoch, like a JS time value: always integral, within
 //! ±8.64e15 ms.
 
-
 const MS_PER_DAY: i64 = 86_400_000;
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -120,13 +119,15 @@ impl IsoString {
     }
 }
 
-
 /// JS `Date.prototype.toISOString` into a stack buffer; `None` where JS throws (an invalid date). The
 /// formatting itself is the state writer's (`state::date`), so both modules print dates identically.
 pub(crate) fn iso_string(ms: f64) -> Option<IsoString> {
     let mut buf = [0u8; 27];
     let len = crate::state::write_iso(ms, &mut buf)?;
-    let mut out = IsoString { buf: [0; 32], len: 0 };
+    let mut out = IsoString {
+        buf: [0; 32],
+        len: 0,
+    };
     out.buf[..len].copy_from_slice(&buf[..len]);
     out.len = len;
     Some(out)

@@ -41,7 +41,8 @@ pub(crate) fn is_ipv6(s: &str) -> bool {
         }
         None => s,
     };
-    address.parse::<Ipv6Addr>().is_ok()
+    // Every IPv6 address has a colon; host names (the usual case) are ruled out without parsing.
+    address.contains(':') && address.parse::<Ipv6Addr>().is_ok()
 }
 
 /// The IP test of tough's `domainMatch`: a bare IPv4 address or a bare lowercase IPv6 address.
@@ -89,11 +90,12 @@ pub fn domain_match(host: &str, cookie_domain: &str) -> bool {
     if host == cookie_domain {
         return true;
     }
-    // The last occurrence, as JS `lastIndexOf`; an empty needle sits at the very end.
-    let idx = host.rfind(cookie_domain).unwrap_or(0);
-    if idx == 0 || host.len() != cookie_domain.len() + idx {
+    // tough takes the last occurrence (JS `lastIndexOf`) and wants it to end the host and not start
+    // it; that is: the host is longer and ends with it.
+    if host.len() <= cookie_domain.len() || !host.ends_with(cookie_domain) {
         return false;
     }
+    let idx = host.len() - cookie_domain.len();
     if host.as_bytes().get(idx - 1) != Some(&b'.') {
         return false;
     }

@@ -2,7 +2,7 @@
 //! options (public suffixes rejected, strict parsing, special-use domains allowed, cookie prefixes
 //! enforced silently, Secure cookies stored only from secure origins).
 
-use super::browser::BrowserCookie;
+use super::browser::{BrowserCookie, BrowserCookieRef};
 use super::cookie::{cookie_compare, Cookie, CookieTime};
 use super::date::time_clip;
 use super::domain::{
@@ -10,6 +10,7 @@ use super::domain::{
     Candidates,
 };
 use super::error::CookieError;
+use super::packed::pack_browser_cookie;
 use super::parse::{js_trim, parse_set_cookie};
 use super::request::RequestContext;
 
@@ -174,6 +175,19 @@ impl CookieJar {
         max_age_secs: f64,
         now_ms: f64,
     ) -> Vec<CookieError> {
+        let borrowed: Vec<BrowserCookieRef<'_>> =
+            cookies.iter().map(BrowserCookie::as_borrowed).collect();
+        self.set_browser_cookie_refs(&borrowed, url, max_age_secs, now_ms)
+    }
+
+    /// [`set_browser_cookies`](Self::set_browser_cookies) for cookies that borrow their strings.
+    pub fn set_browser_cookie_refs(
+        &mut self,
+        cookies: &[BrowserCookieRef<'_>],
+        url: &str,
+        max_age_secs: f64,
+        now_ms: f64,
+    ) -> Vec<CookieError> {
         let context = match RequestContext::parse(url) {
             Ok(context) => context,
             Err(error) => return vec![error],
@@ -211,6 +225,26 @@ impl CookieJar {
             .collect())
     }
 
+    /// [`get_browser_cookies`](Self::get_browser_cookies) appended to `out` in the packed form
+    /// (`cookies::packed`). `Ok(false)`, with `out` as it was, when a cookie holds a NUL that
+    /// form cannot carry; the cookies are still marked as accessed.
+    pub fn pack_browser_cookies(
+        &mut self,
+        url: &str,
+        now_ms: f64,
+        out: &mut String,
+    ) -> Result<bool, CookieError> {
+        let selected = self.select(url, now_ms)?;
+        let start = out.len();
+        for i in selected {
+            if !pack_browser_cookie(&self.cookies[i], out) {
+                out.truncate(start);
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// The `Cookie` header for `url` (`a=1; b=2`), as tough's `getCookieStringSync(url)`.
     pub fn get_cookie_string(&mut self, url: &str, now_ms: f64) -> Result<String, CookieError> {
         let selected = self.select(url, now_ms)?;
@@ -246,9 +280,17 @@ impl CookieJar {
 
     fn position(&self, cookie: &Cookie) -> Option<usize> {
         let (key, path, domain) = (cookie.key(), cookie.path(), cookie.domain());
-        self.cookies
-            .iter()
-            .position(|c| c.key() == key && c.path() == path && c.domain() == domain)
+        // Names in one jar tend to share a prefix (`_ga`, `_gid`, `bc_1`, `bc_2`): the last byte and
+        // the length rule most of them out before a full comparison.
+        let last = key.as_bytes().last();
+        self.cookies.iter().position(|c| {
+            let other = c.key();
+            other.len() == key.len()
+                && other.as_bytes().last() == last
+                && other == key
+                && c.path() == path
+                && c.domain() == domain
+        })
     }
 
     /// The checks and bookkeeping of tough's `setCookie` once the cookie is parsed.
@@ -275,17 +317,14 @@ impl CookieJar {
         // The host and the default path are put in at the end, in one go.
         let mut host_domain = false;
         if let Some(domain) = cookie.domain().filter(|d| !d.is_empty()) {
-            let cdomain = canonical_domain(domain).ok_or_else(CookieError::invalid_url)?;
-            if public_suffix(&cdomain)?.is_none() && !is_ipv4(&cdomain) && !is_ipv6(&cdomain) {
-                return Err(CookieError::rejected(
-                    "Cookie has domain set to a public suffix",
-                ));
-            }
-            if !domain_match(&context.host, &cdomain) {
-                return Err(CookieError::rejected(format!(
-                    "Cookie not in this host's domain. Cookie:{cdomain} Request:{}",
-                    context.host
-                )));
+            let known = context
+                .accepted_domains
+                .borrow()
+                .iter()
+                .any(|d| **d == *domain);
+            if !known {
+                check_domain(domain, context)?;
+                context.accepted_domains.borrow_mut().push(domain.into());
             }
             if cookie.host_only().is_none() {
                 cookie.set_host_only(Some(false));
@@ -403,6 +442,24 @@ impl CookieJar {
         }
         Ok(selected)
     }
+}
+
+/// tough's checks of a `Domain` attribute against the request: not a public suffix (IP addresses
+/// aside), and the request host's own domain.
+fn check_domain(domain: &str, context: &RequestContext) -> Result<(), CookieError> {
+    let cdomain = canonical_domain(domain).ok_or_else(CookieError::invalid_url)?;
+    if public_suffix(&cdomain)?.is_none() && !is_ipv4(&cdomain) && !is_ipv6(&cdomain) {
+        return Err(CookieError::rejected(
+            "Cookie has domain set to a public suffix",
+        ));
+    }
+    if !domain_match(&context.host, &cdomain) {
+        return Err(CookieError::rejected(format!(
+            "Cookie not in this host's domain. Cookie:{cdomain} Request:{}",
+            context.host
+        )));
+    }
+    Ok(())
 }
 
 /// The `__Secure-` and `__Host-` name prefix rules (RFC 6265bis section 4.1.3).

@@ -257,7 +257,12 @@ impl CookieFields for Map<String, Value> {
     }
     fn strings(&self, name: &str) -> Option<Option<Vec<String>>> {
         match self.get(name) {
-            Some(Value::Array(items)) => Some(items.iter().map(|item| item.as_str().map(str::to_owned)).collect()),
+            Some(Value::Array(items)) => Some(
+                items
+                    .iter()
+                    .map(|item| item.as_str().map(str::to_owned))
+                    .collect(),
+            ),
             _ => None,
         }
     }
@@ -344,4 +349,3 @@ fn cookie_from_fields<F: CookieFields + ?Sized>(object: &F, now_ms: f64) -> Cook
     cookie.set_same_site(object.string("sameSite"));
     cookie
 }
-

@@ -85,7 +85,11 @@ pub(super) struct FastCookie<'a> {
 impl<'a> FastCookie<'a> {
     pub fn get(&self, name: &str) -> Option<&Loose<'a>> {
         // JSON objects keep the last duplicate key, as JSON.parse does.
-        self.fields.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.fields
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 }
 

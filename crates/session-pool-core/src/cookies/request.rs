@@ -3,6 +3,7 @@
 
 use super::domain::{canonical_domain, is_potentially_trustworthy};
 use super::error::CookieError;
+use std::cell::RefCell;
 
 /// The request a cookie is set from or sent to.
 pub(crate) struct RequestContext {
@@ -12,6 +13,9 @@ pub(crate) struct RequestContext {
     pub path: String,
     /// Whether Secure cookies may be set and sent (https, wss or a loopback host).
     pub trustworthy: bool,
+    /// `Domain` attribute values already found valid for this host (not a public suffix, the host's
+    /// own domain): cookies set together mostly share a few, and the check reads the suffix list.
+    pub accepted_domains: RefCell<Vec<Box<str>>>,
 }
 
 impl RequestContext {
@@ -25,6 +29,7 @@ impl RequestContext {
             host,
             path,
             trustworthy: is_potentially_trustworthy(parsed.scheme(), hostname),
+            accepted_domains: RefCell::new(Vec::new()),
         })
     }
 }

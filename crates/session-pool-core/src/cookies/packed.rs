@@ -1,0 +1,275 @@
+//! The packed text form in which lists of browser cookies cross between JS and the native jar.
+//!
+//! Building a cookie object field by field through N-API, or a JSON text, costs more than the jar
+//! work itself; one flat string that JS writes and splits with plain string operations is cheap on
+//! both sides. Each cookie is seven fields, each ended by a NUL:
+//!
+//! `flags \0 name \0 value \0 expires \0 domain \0 path \0 sameSite \0`
+//!
+//! `flags` is one character, `0x40` plus the bits below (so never a NUL and never `[`); a flags
+//! character below `0x40` marks a list entry that is not a usable cookie (no string name). The
+//! `expires`, `domain`, `path` and `sameSite` texts mean something only when their bit is set;
+//! `expires` is a decimal number of seconds as JS writes and reads numbers.
+//!
+//! A field that holds a NUL itself would shift every field after it, so the reader refuses a text
+//! that is not exactly the number of entries it was told; callers then fall back to JSON.
+//! The writer likewise reports a stored cookie with a NUL in a field.
+
+use super::browser::BrowserCookieRef;
+use super::cookie::{canonical_same_site, Cookie};
+use std::fmt::Write;
+
+/// Sent only over secure connections.
+pub const SECURE: u8 = 1;
+/// Hidden from page scripts.
+pub const HTTP_ONLY: u8 = 1 << 1;
+/// `expires` holds a number.
+pub const HAS_EXPIRES: u8 = 1 << 2;
+/// `domain` is given.
+pub const HAS_DOMAIN: u8 = 1 << 3;
+/// `path` is given.
+pub const HAS_PATH: u8 = 1 << 4;
+/// `sameSite` is given.
+pub const HAS_SAME_SITE: u8 = 1 << 5;
+/// Added to the bits to make the flags character.
+pub const FLAGS_BASE: u8 = 0x40;
+/// Fields per cookie.
+pub const FIELDS: usize = 7;
+
+/// One entry of a packed list: a cookie, or a list entry that was not one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PackedEntry<'a> {
+    /// A cookie with a string name.
+    Cookie(BrowserCookieRef<'a>),
+    /// Something else (`null`, a string, an object without a string `name`).
+    NotACookie,
+}
+
+/// Reads a packed list of `count` entries. `None` when the text is not exactly that many entries
+/// (a field held a NUL, or the text is malformed).
+pub fn unpack_browser_cookies(text: &str, count: usize) -> Option<Vec<PackedEntry<'_>>> {
+    let mut entries = Vec::with_capacity(count);
+    let mut fields = [""; FIELDS];
+    let mut field = 0;
+    let mut start = 0;
+    // One pass over the bytes: fields are short, so a byte loop beats a searcher per field.
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        if byte != 0 {
+            continue;
+        }
+        // NUL is ASCII, so both ends are character boundaries.
+        fields[field] = text.get(start..at)?;
+        start = at + 1;
+        field += 1;
+        if field == FIELDS {
+            if entries.len() == count {
+                return None;
+            }
+            entries.push(read_entry(&fields)?);
+            field = 0;
+        }
+    }
+    (field == 0 && start == text.len() && entries.len() == count).then_some(entries)
+}
+
+/// One entry from its seven fields; `None` when the flags field is not one flags character.
+fn read_entry<'a>(fields: &[&'a str; FIELDS]) -> Option<PackedEntry<'a>> {
+    let [flags, name, value, expires, domain, path, same_site] = *fields;
+    let bits = match flags.as_bytes() {
+        [b] if *b >= FLAGS_BASE && *b < 0x80 => *b - FLAGS_BASE,
+        [b] if *b < FLAGS_BASE => return Some(PackedEntry::NotACookie),
+        _ => return None,
+    };
+    let expires = given(bits, HAS_EXPIRES, expires)
+        .and_then(|e| e.parse::<f64>().ok())
+        .filter(|e| e.is_finite());
+    Some(PackedEntry::Cookie(BrowserCookieRef {
+        name,
+        value,
+        expires,
+        domain: given(bits, HAS_DOMAIN, domain),
+        path: given(bits, HAS_PATH, path),
+        secure: bits & SECURE != 0,
+        http_only: bits & HTTP_ONLY != 0,
+        same_site: given(bits, HAS_SAME_SITE, same_site),
+    }))
+}
+
+/// `text` when `bit` is set in `bits`.
+fn given(bits: u8, bit: u8, text: &str) -> Option<&str> {
+    (bits & bit != 0).then_some(text)
+}
+
+/// Appends the browser form of `cookie` (as [`BrowserCookie::from_cookie`](super::BrowserCookie)
+/// makes it) to `out`. `false`, with `out` unchanged, when a field holds a NUL.
+pub fn pack_browser_cookie(cookie: &Cookie, out: &mut String) -> bool {
+    let name = cookie.key();
+    let value = cookie.value();
+    let domain = cookie.domain().filter(|d| !d.is_empty());
+    let path = cookie.path();
+    let same_site = cookie.same_site().and_then(canonical_same_site);
+    let has_nul = |s: &str| s.as_bytes().contains(&0);
+    if has_nul(name) || has_nul(value) || domain.is_some_and(has_nul) || path.is_some_and(has_nul) {
+        return false;
+    }
+    let expires = cookie.expires().millis().map(|ms| ms / 1000.0);
+    let mut bits = 0;
+    for (set, bit) in [
+        (cookie.secure(), SECURE),
+        (cookie.http_only(), HTTP_ONLY),
+        (expires.is_some(), HAS_EXPIRES),
+        (domain.is_some(), HAS_DOMAIN),
+        (path.is_some(), HAS_PATH),
+        (same_site.is_some(), HAS_SAME_SITE),
+    ] {
+        if set {
+            bits |= bit;
+        }
+    }
+    out.push(char::from(FLAGS_BASE + bits));
+    out.push('\0');
+    out.push_str(name);
+    out.push('\0');
+    out.push_str(value);
+    out.push('\0');
+    if let Some(seconds) = expires {
+        // Whole seconds (the usual case) as an integer; otherwise Rust's shortest round-trip digits,
+        // without exponent. Either way JS reads back the same number.
+        if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 {
+            let _ = write!(out, "{}", seconds as i64);
+        } else {
+            let _ = write!(out, "{seconds}");
+        }
+    }
+    out.push('\0');
+    if let Some(domain) = domain {
+        if cookie.host_only() != Some(true) {
+            out.push('.');
+        }
+        out.push_str(domain);
+    }
+    out.push('\0');
+    out.push_str(path.unwrap_or(""));
+    out.push('\0');
+    out.push_str(same_site.unwrap_or(""));
+    out.push('\0');
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cookies::BrowserCookie;
+
+    fn packed_pair(c: &BrowserCookie) -> String {
+        let flags = FLAGS_BASE
+            + [
+                (c.secure, SECURE),
+                (c.http_only, HTTP_ONLY),
+                (c.expires.is_some(), HAS_EXPIRES),
+                (c.domain.is_some(), HAS_DOMAIN),
+                (c.path.is_some(), HAS_PATH),
+                (c.same_site.is_some(), HAS_SAME_SITE),
+            ]
+            .iter()
+            .filter(|(set, _)| *set)
+            .map(|(_, bit)| bit)
+            .sum::<u8>();
+        format!(
+            "{}\0{}\0{}\0{}\0{}\0{}\0{}\0",
+            char::from(flags),
+            c.name,
+            c.value,
+            c.expires.map(|e| e.to_string()).unwrap_or_default(),
+            c.domain.clone().unwrap_or_default(),
+            c.path.clone().unwrap_or_default(),
+            c.same_site.clone().unwrap_or_default()
+        )
+    }
+
+    #[test]
+    fn reads_what_js_writes() {
+        let full = BrowserCookie {
+            name: "a".into(),
+            value: "1 2".into(),
+            expires: Some(1798761600.5),
+            domain: Some(".example.com".into()),
+            path: Some("/".into()),
+            secure: true,
+            http_only: true,
+            same_site: Some("Lax".into()),
+        };
+        let bare = BrowserCookie {
+            name: "b".into(),
+            ..BrowserCookie::default()
+        };
+        let text = format!(
+            "{}!\0\0\0\0\0\0\0{}",
+            packed_pair(&full),
+            packed_pair(&bare)
+        );
+        let entries = unpack_browser_cookies(&text, 3).unwrap();
+        assert_eq!(
+            entries,
+            vec![
+                PackedEntry::Cookie(full.as_borrowed()),
+                PackedEntry::NotACookie,
+                PackedEntry::Cookie(bare.as_borrowed())
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_a_nul_inside_a_field_or_a_wrong_count() {
+        let c = BrowserCookie {
+            name: "a\0b".into(),
+            ..BrowserCookie::default()
+        };
+        assert_eq!(unpack_browser_cookies(&packed_pair(&c), 1), None);
+        let ok = packed_pair(&BrowserCookie {
+            name: "a".into(),
+            ..BrowserCookie::default()
+        });
+        assert!(unpack_browser_cookies(&ok, 1).is_some());
+        assert_eq!(unpack_browser_cookies(&ok, 2), None);
+        assert_eq!(unpack_browser_cookies(&ok[..ok.len() - 1], 1), None);
+        assert_eq!(unpack_browser_cookies("", 0), Some(vec![]));
+        assert_eq!(
+            unpack_browser_cookies("ab\0\0\0\0\0\0\0", 1),
+            None,
+            "flags is one character"
+        );
+    }
+
+    #[test]
+    fn writes_what_from_cookie_gives() {
+        let source = [
+            BrowserCookie {
+                name: "a".into(),
+                value: "1".into(),
+                expires: Some(1798761600.0),
+                domain: Some(".example.com".into()),
+                path: Some("/x".into()),
+                secure: true,
+                http_only: false,
+                same_site: Some("strict".into()),
+            },
+            BrowserCookie {
+                name: "b".into(),
+                domain: Some("www.example.com".into()),
+                ..Default::default()
+            },
+        ];
+        for browser in &source {
+            let cookie = browser.to_cookie(3600.0, 1.7e12);
+            let mut out = String::new();
+            assert!(pack_browser_cookie(&cookie, &mut out));
+            assert_eq!(out, packed_pair(&BrowserCookie::from_cookie(&cookie)));
+        }
+        let mut cookie = source[0].to_cookie(3600.0, 1.7e12);
+        cookie.set_value("x\0y");
+        let mut out = String::from("kept");
+        assert!(!pack_browser_cookie(&cookie, &mut out));
+        assert_eq!(out, "kept");
+    }
+}
