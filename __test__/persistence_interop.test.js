@@ -587,6 +587,93 @@ test('teardown() persists and teardown({ persistState: false }) does not', async
   assert.equal(fs.existsSync(storePath(dir, 'td-b')), false)
 })
 
+test('restored sessions get their objects on first use; unused ones persist unchanged, used ones with their edits', async () => {
+  const dir = tmpDir('lazy')
+  const file = storePath(dir, 'lazy')
+  const first = await openOurs(dir, { persistStateKeyValueStoreId: 'lazy', maxPoolSize: 6 })
+  for (let i = 0; i < 6; i++) {
+    await first.addSession({ id: `l${i}`, userData: { i, nested: { list: [i, 'x"\\'], none: null } } })
+  }
+  ;(await first.getSession('l1')).setCookie('c=1; Path=/', 'https://www.example.com/')
+  await first.teardown()
+  const before = readState(file)
+
+  const pool = await openOurs(dir, { persistStateKeyValueStoreId: 'lazy', maxPoolSize: 6 })
+  assert.equal(pool.usableSessionsCount, 6)
+  // Untouched: the state written again is the state read (but for the usage the persist itself does not make).
+  await pool.persistState()
+  assert.deepEqual(readState(file), before)
+
+  // First use makes the object: userData from the file, the pool as sessionPool, the same object every time.
+  const s3 = await pool.getSession('l3')
+  assert.ok(s3 instanceof Session)
+  assert.deepEqual(s3.userData, { i: 3, nested: { list: [3, 'x"\\'], none: null } })
+  assert.equal(s3.sessionPool, pool)
+  assert.equal(await pool.getSession('l3'), s3)
+  assert.equal(s3.getCookieString('https://www.example.com/'), '')
+  assert.equal((await pool.getSession('l1')).getCookieString('https://www.example.com/'), 'c=1')
+  s3.userData.edited = true
+  s3.markBad()
+
+  await pool.persistState()
+  const after = readState(file)
+  assert.deepEqual(after.sessions.map((s) => s.id), before.sessions.map((s) => s.id), 'file order kept')
+  for (const [i, s] of after.sessions.entries()) {
+    if (s.id === 'l3') {
+      assert.deepEqual(s.userData, { ...before.sessions[i].userData, edited: true })
+      assert.equal(s.errorScore, 1)
+    } else {
+      assert.deepEqual(s.userData, before.sessions[i].userData, s.id)
+    }
+  }
+
+  // sessions and getState() give every session, made on demand, in the pool's order.
+  assert.deepEqual(pool.sessions.map((s) => s.id), before.sessions.map((s) => s.id))
+  assert.equal(pool.sessions[3], s3)
+  assert.deepEqual(pool.getState().sessions.map((s) => s.userData.i), [0, 1, 2, 3, 4, 5])
+  await pool.teardown({ persistState: false })
+})
+
+test('a restored session evicted before its first use leaves no trace in the session that takes its slot', async () => {
+  const dir = tmpDir('lazy-evict')
+  const file = storePath(dir, 'lazy-evict')
+  const first = await openOurs(dir, { persistStateKeyValueStoreId: 'lazy-evict', maxPoolSize: 3 })
+  for (let i = 0; i < 3; i++) await first.addSession({ id: `e${i}`, userData: { old: i }, maxUsageCount: 1 })
+  await first.teardown()
+
+  const pool = await openOurs(dir, { persistStateKeyValueStoreId: 'lazy-evict', maxPoolSize: 3 })
+  assert.equal(pool.usableSessionsCount, 3)
+  // Use each once (maxUsageCount 1): all three are retired, then evicted by the next creations.
+  for (const id of ['e0', 'e1', 'e2']) (await pool.getSession(id)).markGood()
+  assert.equal(pool.usableSessionsCount, 0)
+  const fresh = []
+  for (let i = 0; i < 3; i++) fresh.push(await pool.getSession())
+  assert.equal(new Set(fresh).size, 3)
+  for (const s of fresh) {
+    assert.ok(!['e0', 'e1', 'e2'].includes(s.id))
+    assert.deepEqual(s.userData, {})
+  }
+  await pool.persistState()
+  assert.deepEqual(readState(file).sessions.map((s) => s.userData), [{}, {}, {}])
+
+  // The same through addSession() making room, with restored sessions never touched by JS.
+  const dir2 = tmpDir('lazy-evict2')
+  const file2 = storePath(dir2, 'lazy-evict')
+  const seed = await openOurs(dir2, { persistStateKeyValueStoreId: 'lazy-evict', maxPoolSize: 2 })
+  await seed.addSession({ id: 'old-a', userData: { old: 'a' }, expiresAt: new Date(Date.now() + 1500) })
+  await seed.addSession({ id: 'old-b', userData: { old: 'b' } })
+  await seed.teardown()
+  const pool2 = await openOurs(dir2, { persistStateKeyValueStoreId: 'lazy-evict', maxPoolSize: 2 })
+  assert.equal(pool2.usableSessionsCount, 2)
+  await sleep(1700)
+  await pool2.addSession({ id: 'new', userData: { fresh: true } })
+  await pool2.persistState()
+  assert.deepEqual(readState(file2).sessions.map((s) => [s.id, s.userData]), [['old-b', { old: 'b' }], ['new', { fresh: true }]])
+  assert.deepEqual((await pool2.getSession('new')).userData, { fresh: true })
+  await pool2.teardown({ persistState: false })
+  await pool.teardown({ persistState: false })
+})
+
 test('overlapping persistState() calls all resolve, and the file ends with the latest state', async () => {
   const dir = tmpDir('overlap')
   const file = storePath(dir, 'overlap')

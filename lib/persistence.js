@@ -2,12 +2,15 @@
 // Persistence of one pool: where its state lives (Crawlee's local key-value store layout, or a key-value store
 // object the user hands in), when it is written (a timer that never keeps the process alive, the
 // 'persistState' events of an emitter, explicit calls, teardown) and how it is restored. Serializing, writing
-// and parsing happen on worker threads (src/key_value_store.rs); restoring wraps sessions in chunks so the
-// event loop keeps turning.
+// and parsing happen on worker threads (src/key_value_store.rs); restoring adds sessions in chunks so the
+// event loop keeps turning, and their JS objects are made on first use (lib/session_pool.js).
 
 const DEFAULT_KEY = 'SDK_SESSION_POOL_STATE'
 const DEFAULT_INTERVAL_MILLIS = 60_000
-const RESTORE_CHUNK = 1_000
+// Restored sessions added to the pool per event-loop turn (no JS objects: ~0.2 us each), and handed to a user's
+// createSessionFunction per turn (JS objects: several us each).
+const RESTORE_CHUNK = 10_000
+const FACTORY_CHUNK = 1_000
 const USER_DATA_SLICE = 5_000
 
 // Records of the default store already emptied in this process: the default store starts empty once per run.
@@ -148,17 +151,17 @@ class Persistence {
   async restore(loaded) {
     const { pool } = this
     if (!this.createSessionFunction) {
-      const table = this.hooks.table()
+      // Sessions go into the pool without JS objects (each gets one on first use), so this is quick per session;
+      // a big state is still added a chunk per event-loop turn.
       for (let start = 0; start < loaded.count; start += RESTORE_CHUNK) {
-        const out = pool._restoreChunk(loaded.restore, start, start + RESTORE_CHUNK)
-        for (let i = 0; i < out.length; i += 2) table[out[i + 1]] = out[i]
+        pool._restoreChunk(loaded.restore, start, start + RESTORE_CHUNK)
         if (start + RESTORE_CHUNK < loaded.count) await nextTurn()
       }
       return
     }
     // A user's factory gets each persisted session as its options, as Crawlee passes them.
-    for (let start = 0; start < loaded.count; start += RESTORE_CHUNK) {
-      const states = JSON.parse(pool._restoreStatesJson(loaded.restore, start, start + RESTORE_CHUNK))
+    for (let start = 0; start < loaded.count; start += FACTORY_CHUNK) {
+      const states = JSON.parse(pool._restoreStatesJson(loaded.restore, start, start + FACTORY_CHUNK))
       for (const state of states) {
         state.sessionPool = pool
         state.createdAt = new Date(state.createdAt)
@@ -189,8 +192,9 @@ class Persistence {
       }
       return
     }
-    // The snapshot is taken now, in one go (numbers and shared cookie jars: no copy of cookies); the matching
-    // userData are turned into JSON a slice per event-loop turn, so a big pool never holds the loop for long.
+    // The snapshot is taken now, in one go (numbers and shared cookie jars: no copy of cookies); the userData of
+    // the sessions that have a JS object are turned into JSON a slice per event-loop turn, so a big pool never
+    // holds the loop for long (restored sessions not used since keep their restored userData text natively).
     const table = this.hooks.table()
     const snapshot = pool._takeSnapshot()
     const sessions = Array.from(pool._snapshotSlots(snapshot), (slot) => table[slot])

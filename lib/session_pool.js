@@ -18,6 +18,7 @@ const kAdopt = Symbol('adopt')
 const kRelease = Symbol('release')
 const kClearEvicted = Symbol('clearEvicted')
 const kPersistence = Symbol('persistence')
+const kSessionAt = Symbol('sessionAt')
 const kInitializing = Symbol('initializing')
 
 const ACQUIRE_MISSING = -1
@@ -113,7 +114,10 @@ function createSessionPoolClass(native) {
         )
       }
       const slot = this._acquire(sessionId ?? undefined)
-      if (slot >= 0) return Promise.resolve(this[kTable][slot])
+      if (slot >= 0) {
+        const session = this[kTable][slot]
+        return Promise.resolve(session !== undefined ? session : this[kSessionAt](slot))
+      }
       if (slot === ACQUIRE_MISSING) return Promise.resolve(undefined)
       if (slot === ACQUIRE_AFTER_EVICTION) this[kClearEvicted]()
       return this[kCreate]()
@@ -148,8 +152,7 @@ function createSessionPoolClass(native) {
     }
 
     getState() {
-      const table = this[kTable]
-      const sessions = this._slotsInOrder().map((slot) => table[slot].getState())
+      const sessions = this._slotsInOrder().map((slot) => this[kSessionAt](slot).getState())
       return {
         usableSessionsCount: this.usableSessionsCount,
         retiredSessionsCount: this.retiredSessionsCount,
@@ -176,8 +179,7 @@ function createSessionPoolClass(native) {
 
     /** The sessions held, usable or not, in the order they were added (Apify SDK 2.x `sessionPool.sessions`). */
     get sessions() {
-      const table = this[kTable]
-      return this._slotsInOrder().map((slot) => table[slot])
+      return this._slotsInOrder().map((slot) => this[kSessionAt](slot))
     }
 
     /** A copy of the options every new session gets (`sessionOptions`). */
@@ -239,6 +241,14 @@ function createSessionPoolClass(native) {
       if (makeRoom) this[kClearEvicted]()
       this[kTable][slot] = session
       return session
+    }
+
+    /** The Session in `slot`; a restored session gets its object on first use. */
+    [kSessionAt](slot) {
+      const table = this[kTable]
+      const session = table[slot]
+      if (session !== undefined) return session
+      return (table[slot] = this._wrapSlot(slot))
     }
 
     [kClearEvicted]() {

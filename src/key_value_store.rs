@@ -10,6 +10,8 @@ use session_pool_core::file_store::{FileStore, ReadOutcome};
 use session_pool_core::snapshot::{restore_sessions, PoolSnapshot, RestoredSession};
 use session_pool_core::state::parse_state;
 
+use std::sync::Arc;
+
 use crate::now_ms;
 
 /// Sessions parsed off the JS thread, waiting to be wrapped in chunks; each is taken out as it is wrapped, so
@@ -39,7 +41,9 @@ pub(crate) fn open_store(
 
 /// A snapshot waiting for its `userData` (collected in JS, possibly over several event-loop turns).
 pub struct SnapshotHolder {
-    pub(crate) snapshot: std::cell::RefCell<Option<PoolSnapshot>>,
+    /// The snapshot, and per session the `userData` text of those that have no JS object yet.
+    pub(crate) snapshot: std::cell::RefCell<Option<(PoolSnapshot, Vec<Option<Arc<str>>>)>>,
+    /// The slots whose `userData` JS collects, in the snapshot's order.
     pub(crate) slots: Vec<u32>,
 }
 
@@ -47,7 +51,49 @@ pub struct SnapshotHolder {
 pub struct WriteStateTask {
     pub(crate) store: FileStore,
     pub(crate) snapshot: PoolSnapshot,
+    /// A JSON array of the `userData` of the sessions that have a JS object, in the snapshot's order.
     pub(crate) user_data_json: String,
+    /// Per session of the snapshot: the `userData` text of a restored session that has no JS object yet.
+    pub(crate) unwrapped_user_data: Vec<Option<Arc<str>>>,
+}
+
+/// One JSON array of every session's `userData`: the texts of sessions without a JS object in their places,
+/// the JS-collected ones (a JSON array, in order) in the others. `None` when every session has a JS object:
+/// the JS array is the whole of it.
+fn merge_user_data(
+    from_js: &str,
+    unwrapped: &[Option<Arc<str>>],
+) -> std::result::Result<Option<String>, String> {
+    if unwrapped.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let collected: Vec<&serde_json::value::RawValue> =
+        serde_json::from_str(from_js).map_err(|e| format!("userData array: {e}"))?;
+    let mut collected = collected.into_iter();
+    let mut merged = String::with_capacity(
+        from_js.len()
+            + unwrapped
+                .iter()
+                .flatten()
+                .map(|t| t.len() + 1)
+                .sum::<usize>()
+            + 2,
+    );
+    merged.push('[');
+    for (i, text) in unwrapped.iter().enumerate() {
+        if i > 0 {
+            merged.push(',');
+        }
+        match text {
+            Some(text) => merged.push_str(text),
+            None => merged.push_str(collected.next().ok_or("userData array is too short")?.get()),
+        }
+    }
+    if collected.next().is_some() {
+        return Err("userData array is too long".to_owned());
+    }
+    merged.push(']');
+    Ok(Some(merged))
 }
 
 impl Task for WriteStateTask {
@@ -56,7 +102,9 @@ impl Task for WriteStateTask {
 
     fn compute(&mut self) -> Result<()> {
         let snapshot = &self.snapshot;
-        let user_data = &self.user_data_json;
+        let merged = merge_user_data(&self.user_data_json, &self.unwrapped_user_data)
+            .map_err(Error::from_reason)?;
+        let user_data = merged.as_deref().unwrap_or(&self.user_data_json);
         let written = self
             .store
             .write_with(|file| snapshot.write(user_data, file))
@@ -69,6 +117,7 @@ impl Task for WriteStateTask {
         // Free the snapshot here, on the worker thread, not when the task is dropped on the JS thread.
         self.snapshot = PoolSnapshot::default();
         self.user_data_json = String::new();
+        self.unwrapped_user_data = Vec::new();
         written
     }
 

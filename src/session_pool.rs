@@ -53,6 +53,9 @@ const CREATE_AFTER_EVICTION: i64 = -3;
 pub struct JsSessionPool {
     core: RefCell<PoolCore<JarCell>>,
     session_params: SessionParams,
+    /// Restored sessions that have no JS object yet, by slot: their `userData` as JSON text. The object is made
+    /// on first use (`_wrapSlot`), so opening a pool on a big state creates no JS objects at all.
+    unwrapped: RefCell<Vec<Option<Arc<str>>>>,
 }
 
 fn check(env: &Env, r: std::result::Result<(), options::OptionError>) -> Result<()> {
@@ -191,6 +194,7 @@ impl JsSessionPool {
         Ok(JsSessionPool {
             core: RefCell::new(PoolCore::new(max_pool_size as usize, blocked)),
             session_params,
+            unwrapped: RefCell::new(Vec::new()),
         })
     }
 
@@ -228,13 +232,19 @@ impl JsSessionPool {
             make_room,
             now_ms(),
         );
-        added.map_err(|e| pool_error(&env, e))
+        let slot = added.map_err(|e| pool_error(&env, e))?;
+        self.set_unwrapped(slot, None);
+        Ok(slot)
     }
 
     /// Slots evicted since the last call.
     #[napi(js_name = "_takeEvicted", skip_typescript)]
     pub fn take_evicted(&self) -> Vec<u32> {
-        self.core.borrow_mut().take_evicted()
+        let evicted = self.core.borrow_mut().take_evicted();
+        for &slot in &evicted {
+            self.set_unwrapped(slot, None);
+        }
+        evicted
     }
 
     /// Whether the pool holds a session with this id (usable or not).
@@ -281,14 +291,15 @@ impl JsSessionPool {
     /// `_snapshotSlots()`; the JS side collects the matching `userData` and hands both to `_writeSnapshotFile`.
     #[napi(js_name = "_takeSnapshot", skip_typescript, ts_return_type = "unknown")]
     pub fn take_snapshot(&self) -> External<SnapshotHolder> {
-        let (snapshot, slots) = self.snapshot();
+        let (snapshot, slots, unwrapped_user_data) = self.snapshot();
         External::new(SnapshotHolder {
-            snapshot: RefCell::new(Some(snapshot)),
+            snapshot: RefCell::new(Some((snapshot, unwrapped_user_data))),
             slots,
         })
     }
 
-    /// The slots of a snapshot's sessions, in its order.
+    /// The slots of a snapshot's sessions that have a JS object, in its order: the ones whose `userData` the JS
+    /// side hands to `_writeSnapshotFile` (the others' is still the restored text, which the snapshot holds).
     #[napi(js_name = "_snapshotSlots", skip_typescript)]
     pub fn snapshot_slots(&self, holder: &External<SnapshotHolder>) -> Uint32Array {
         Uint32Array::new(holder.slots.clone())
@@ -307,7 +318,7 @@ impl JsSessionPool {
         user_data_json: String,
     ) -> Result<AsyncTask<WriteStateTask>> {
         let store = open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?;
-        let Some(snapshot) = holder.snapshot.borrow_mut().take() else {
+        let Some((snapshot, unwrapped_user_data)) = holder.snapshot.borrow_mut().take() else {
             return Err(crate::error::plain_error(
                 &env,
                 "This snapshot was already written",
@@ -317,6 +328,7 @@ impl JsSessionPool {
             store,
             snapshot,
             user_data_json,
+            unwrapped_user_data,
         }))
     }
 
@@ -380,53 +392,65 @@ impl JsSessionPool {
         )
     }
 
-    /// Wraps restored sessions `start..end` with the pool's default factory, keeps the usable ones and adds
-    /// them to the pool. Returns `[session, slot, session, slot, ...]`.
+    /// Adds the usable ones of restored sessions `start..end` to the pool, without JS objects: each gets its
+    /// object on first use (`_wrapSlot`). Returns how many were added.
     #[napi(js_name = "_restoreChunk", skip_typescript)]
-    pub fn restore_chunk<'e>(
+    pub fn restore_chunk(
         &self,
-        env: &'e Env,
-        this: This,
+        env: Env,
         restore: &External<RestoreList>,
         start: u32,
         end: u32,
-    ) -> Result<Array<'e>> {
+    ) -> Result<u32> {
         let mut list = restore.0.borrow_mut();
         let end = (end as usize).min(list.len());
         let start = (start as usize).min(end);
         let now = now_ms();
-        let mut kept = Vec::new();
-        let mut user_data = String::from("[");
+        let mut added = 0;
         for item in &mut list[start..end] {
             let Some(r) = item.take() else { continue };
             let core = SessionCore::new(r.params, now);
             if !core.is_usable(now) {
                 continue;
             }
-            if !kept.is_empty() {
-                user_data.push(',');
-            }
-            user_data.push_str(r.persisted.user_data.as_str());
-            kept.push((core, r.jar));
+            let jar = crate::cookie_jar::new_jar(r.jar);
+            let slot = self
+                .core
+                .borrow_mut()
+                .add(core.into_cell(), jar, false, now)
+                .map_err(|e| pool_error(&env, e))?;
+            self.set_unwrapped(slot, Some(Arc::from(r.persisted.user_data.as_str())));
+            added += 1;
         }
-        drop(list);
-        user_data.push(']');
-        let user_data: Object = json_parse(env, &user_data)?.coerce_to_object()?;
-        let mut out = env.create_array((kept.len() * 2) as u32)?;
-        for (i, (core, jar)) in kept.into_iter().enumerate() {
-            let ud: Object = user_data.get_element(i as u32)?;
-            let cell = core.into_cell();
-            let jar_cell = crate::cookie_jar::new_jar(jar);
-            let session =
-                JsSession::from_parts(cell.clone(), jar_cell.clone()).into_instance(env)?;
-            let mut obj = session.as_object(env);
-            install_js_fields(&mut obj, &cell.borrow(), Some(ud), Some(*this), env)?;
-            let added = self.core.borrow_mut().add(cell, jar_cell, false, now);
-            let slot = added.map_err(|e| pool_error(env, e))?;
-            out.set((i * 2) as u32, obj)?;
-            out.set((i * 2 + 1) as u32, slot)?;
-        }
-        Ok(out)
+        Ok(added)
+    }
+
+    /// The JS object of the session in `slot`, made now for a restored session that has none yet (its `userData`
+    /// parsed from the restored text, `sessionPool` this pool). The caller keeps it in its table.
+    #[napi(js_name = "_wrapSlot", skip_typescript)]
+    pub fn wrap_slot<'e>(&self, env: &'e Env, this: This, slot: u32) -> Result<Object<'e>> {
+        let user_data = self
+            .unwrapped
+            .borrow_mut()
+            .get_mut(slot as usize)
+            .and_then(Option::take);
+        let core = self.core.borrow();
+        let (Some(cell), Some(jar)) = (core.session(slot), core.payload(slot)) else {
+            return Err(crate::error::plain_error(
+                env,
+                &format!("No session in slot {slot}"),
+            ));
+        };
+        let (cell, jar) = (cell.clone(), jar.clone());
+        drop(core);
+        let user_data = match user_data {
+            Some(text) => Some(json_parse(env, &text)?.coerce_to_object()?),
+            None => None,
+        };
+        let session = JsSession::from_parts(cell.clone(), jar).into_instance(env)?;
+        let mut obj = session.as_object(env);
+        install_js_fields(&mut obj, &cell.borrow(), user_data, Some(*this), env)?;
+        Ok(obj)
     }
 
     /// Restored sessions `start..end` in their persisted form (JSON array), for a user's
@@ -451,6 +475,19 @@ impl JsSessionPool {
 }
 
 impl JsSessionPool {
+    /// Records (or, with `None`, forgets) the `userData` text of a slot's session that has no JS object yet.
+    fn set_unwrapped(&self, slot: u32, user_data: Option<Arc<str>>) {
+        let mut unwrapped = self.unwrapped.borrow_mut();
+        let at = slot as usize;
+        if at >= unwrapped.len() {
+            if user_data.is_none() {
+                return;
+            }
+            unwrapped.resize(at + 1, None);
+        }
+        unwrapped[at] = user_data;
+    }
+
     /// The allocation step of `getSession(id?)` (called by the raw `_acquire` in `fast_paths.rs`): a slot, or
     /// -1 (no usable session with that id), -2 (create one), -3 (create one; evicted slots are waiting in
     /// `_takeEvicted()`).
@@ -464,14 +501,18 @@ impl JsSessionPool {
         }
     }
 
-    /// The pool's sessions now, in `getState()` order, with their slots; jars are shared, not copied.
-    fn snapshot(&self) -> (PoolSnapshot, Vec<u32>) {
+    /// The pool's sessions now, in `getState()` order; jars are shared, not copied. Also the slots of the sessions
+    /// that have a JS object (whose `userData` JS hands over), and per session the `userData` text of those that
+    /// have none yet.
+    fn snapshot(&self) -> (PoolSnapshot, Vec<u32>, Vec<Option<Arc<str>>>) {
         let now = now_ms();
         let mut core = self.core.borrow_mut();
         let usable = core.usable_count(now) as u64;
         let retired = core.retired_count(now) as u64;
         let order = core.slots_in_order();
-        let mut slots = Vec::with_capacity(order.len());
+        let unwrapped = self.unwrapped.borrow();
+        let mut wrapped_slots = Vec::with_capacity(order.len());
+        let mut unwrapped_user_data = Vec::with_capacity(order.len());
         let mut sessions = Vec::with_capacity(order.len());
         for slot in order {
             let (Some(session), Some(jar)) = (core.session(slot), core.payload(slot)) else {
@@ -479,7 +520,11 @@ impl JsSessionPool {
             };
             let jar: Arc<session_pool_core::cookies::CookieJar> = jar.borrow().clone();
             sessions.push(SnapshotSession::of(&session.borrow(), jar));
-            slots.push(slot);
+            let text = unwrapped.get(slot as usize).cloned().flatten();
+            if text.is_none() {
+                wrapped_slots.push(slot);
+            }
+            unwrapped_user_data.push(text);
         }
         (
             PoolSnapshot {
@@ -487,7 +532,8 @@ impl JsSessionPool {
                 retired_sessions_count: retired,
                 sessions,
             },
-            slots,
+            wrapped_slots,
+            unwrapped_user_data,
         )
     }
 }

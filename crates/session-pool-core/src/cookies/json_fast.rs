@@ -76,6 +76,31 @@ impl<'de> Deserialize<'de> for Loose<'de> {
     }
 }
 
+/// An object key, borrowed from the text unless it had escapes (serde's own `Cow<str>` always copies).
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
 /// The attributes of one serialized cookie, by name.
 #[derive(Debug, Default)]
 pub(super) struct FastCookie<'a> {
@@ -111,7 +136,7 @@ impl<'de> Deserialize<'de> for CookieEntry<'de> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut fields = Vec::with_capacity(12);
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
                     let value = map.next_value::<Loose<'de>>()?;
                     fields.push((key, value));
                 }
@@ -155,7 +180,7 @@ impl<'de> Deserialize<'de> for FastJar<'de> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut jar = FastJar::default();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
                     if key == "cookies" {
                         // The last `cookies` key wins, as in JSON.parse; a non-array is handled by the Value reader.
                         let list: Vec<CookieEntry<'de>> = map.next_value()?;
