@@ -281,3 +281,69 @@ test('a teardown while initialize() is loading leaves no persistence timer behin
     fs.rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('marks of a session the pool no longer holds never reach the session that took its slot', async () => {
+  // The pool's marks go straight to a slot only while the pool holds that very session there.
+  const pool = await SessionPool.open({ maxPoolSize: 1, persistenceOptions: { enable: false } })
+  const retiredEvents = []
+  pool.on(EVENT_SESSION_RETIRED, (s) => retiredEvents.push(s.id))
+  const old = await pool.getSession()
+  old.retire()
+  const fresh = await pool.getSession()
+  assert.notEqual(fresh, old)
+  assert.equal(pool.sessions.length, 1, 'the retired session was evicted, its slot reused')
+  // The same marks on a session that was never in a pool give the reference figures.
+  const reference = new Session({ id: 'reference' })
+  for (const s of [old, reference]) {
+    if (s === reference) s.retire()
+    s.markBad()
+    s.markBad()
+    s.markGood()
+  }
+  assert.equal(fresh.errorScore, 0)
+  assert.equal(fresh.usageCount, 0)
+  assert.equal(old.errorScore, reference.errorScore)
+  assert.equal(old.usageCount, reference.usageCount)
+  assert.deepEqual(retiredEvents, [old.id])
+  fresh.markBad()
+  assert.equal(fresh.errorScore, 1)
+  assert.equal(old.errorScore, reference.errorScore)
+})
+
+test('marks go to the same session state by either route, with the same events and errors', async () => {
+  const emitter = new EventEmitter()
+  const events = []
+  emitter.on(EVENT_SESSION_RETIRED, (s) => events.push(['emitter', s.id]))
+  const pool = await SessionPool.open({ maxPoolSize: 3, persistenceOptions: { enable: false } })
+  pool.on(EVENT_SESSION_RETIRED, (s) => events.push(['pool', s.id]))
+  // Not in a pool: the native method; its sessionPool (any EventEmitter) hears the retirement.
+  const alone = new Session({ id: 'alone', sessionPool: emitter, maxErrorScore: 2 })
+  alone.markBad(); alone.markBad(); alone.markBad()
+  // Added to the pool: the pool's slot route; the event goes to the session's own sessionPool.
+  const added = new Session({ id: 'added', sessionPool: emitter, maxErrorScore: 2 })
+  await pool.addSession(added)
+  assert.equal(await pool.getSession('added'), added)
+  added.markBad(); added.markGood(); added.markBad(); added.markBad()
+  assert.equal(await pool.getSession('added'), undefined, 'retired by its marks')
+  const own = await pool.getSession()
+  own.retire()
+  assert.deepEqual(events, [['emitter', 'alone'], ['emitter', 'added'], ['pool', own.id]])
+  // Both routes reach the same figures as a session outside any pool given the same marks.
+  const reference = new Session({ id: 'reference', maxErrorScore: 2 })
+  reference.markBad(); reference.markGood(); reference.markBad(); reference.markBad()
+  assert.deepEqual([added.errorScore, added.usageCount, added.isUsable()],
+    [reference.errorScore, reference.usageCount, false])
+  assert.equal(alone.isUsable(), false)
+  // A throwing listener reaches the caller of the mark, after the session is retired.
+  const thrower = await pool.getSession()
+  pool.removeAllListeners(EVENT_SESSION_RETIRED)
+  pool.on(EVENT_SESSION_RETIRED, () => { throw new Error('listener failed') })
+  assert.throws(() => thrower.retire(), /listener failed/)
+  assert.equal(thrower.isUsable(), false)
+  assert.doesNotThrow(() => thrower.retire(), 'retired once: no second event')
+  // Wrong receivers: the same TypeError as the native methods.
+  for (const m of ['markGood', 'markBad', 'retire']) {
+    assert.throws(() => Session.prototype[m].call({}), { name: 'TypeError', message: 'Illegal invocation' })
+    assert.throws(() => Session.prototype[m].call(undefined), TypeError)
+  }
+})

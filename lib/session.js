@@ -4,6 +4,17 @@
 // (src/session.rs), and every cookie rule stays in the core.
 
 const { packBrowserCookies, unpackBrowserCookies } = require('./browser_cookies.js')
+const { markInSlot, MARK_GOOD, MARK_BAD, RETIRE } = require('./pool_slots.js')
+
+const EVENT_SESSION_RETIRED = 'sessionRetired'
+
+// What the native marks do after retiring a session: tell its pool (any EventEmitter) through `sessionRetired`.
+function emitRetired(session) {
+  const pool = session.sessionPool
+  if (pool !== null && typeof pool === 'object' && typeof pool.emit === 'function') {
+    pool.emit(EVENT_SESSION_RETIRED, session)
+  }
+}
 
 function headersOf(response) {
   const headers = typeof response.headers === 'function' ? response.headers() : response.headers
@@ -36,6 +47,30 @@ function urlString(url) {
 
 function installSessionMethods(Session) {
   const proto = Session.prototype
+
+  // The marks of a session its pool holds go straight to the pool's slot (lib/pool_slots.js); the others, and
+  // anything that is not a Session, go to the native methods (src/fast_paths.rs), which check their receiver.
+  const nativeMarkGood = proto.markGood
+  const nativeMarkBad = proto.markBad
+  const nativeRetire = proto.retire
+  function markVia(session, kind, fallback) {
+    const retired = session !== null && typeof session === 'object' ? markInSlot(session, kind) : undefined
+    if (retired === undefined) return fallback.call(session)
+    if (retired) emitRetired(session)
+    return undefined
+  }
+  /** Heals the error score a little and counts a use; retires the session at its maxUsageCount. */
+  function markGood() {
+    return markVia(this, MARK_GOOD, nativeMarkGood)
+  }
+  /** Raises the error score and counts a use; retires the session at its maxErrorScore or maxUsageCount. */
+  function markBad() {
+    return markVia(this, MARK_BAD, nativeMarkBad)
+  }
+  /** Makes the session unusable and emits `sessionRetired` on its pool (once). */
+  function retire() {
+    return markVia(this, RETIRE, nativeRetire)
+  }
 
   /** Stores the cookies of a response's `set-cookie` header; bad cookies are skipped, nothing throws. */
   function setCookiesFromResponse(response) {
@@ -70,6 +105,9 @@ function installSessionMethods(Session) {
   }
 
   const methods = {
+    markGood,
+    markBad,
+    retire,
     setCookiesFromResponse,
     putResponse: setCookiesFromResponse,
     setCookies,

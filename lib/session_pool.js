@@ -5,8 +5,8 @@
 
 const { EventEmitter } = require('node:events')
 const { Persistence } = require('./persistence.js')
+const { kTable, kAcquire, kMarkSlot, placeSession } = require('./pool_slots.js')
 
-const kTable = Symbol('sessionsBySlot')
 const kInitialized = Symbol('initialized')
 const kBusy = Symbol('creating')
 const kQueue = Symbol('waitingGetSession')
@@ -64,6 +64,9 @@ function createSessionPoolClass(native) {
       const opts = options ?? {}
       this[kOptions] = opts
       this[kTable] = []
+      const [acquire, markSlot] = native._bindPoolFunctions(this)
+      this[kAcquire] = acquire
+      this[kMarkSlot] = markSlot
       this[kInitialized] = false
       this[kBusy] = false
       this[kQueue] = []
@@ -113,7 +116,7 @@ function createSessionPoolClass(native) {
           new TypeError(`Expected argument \`sessionId\` of \`getSession\` to be of type \`string\` but received type \`${describe(sessionId)}\``),
         )
       }
-      const slot = this._acquire(sessionId ?? undefined)
+      const slot = this[kAcquire](sessionId ?? undefined)
       if (slot >= 0) {
         const session = this[kTable][slot]
         return Promise.resolve(session !== undefined ? session : this[kSessionAt](slot))
@@ -239,16 +242,17 @@ function createSessionPoolClass(native) {
       }
       const slot = this._commit(session, makeRoom)
       if (makeRoom) this[kClearEvicted]()
-      this[kTable][slot] = session
+      placeSession(this, session, slot)
       return session
     }
 
     /** The Session in `slot`; a restored session gets its object on first use. */
     [kSessionAt](slot) {
-      const table = this[kTable]
-      const session = table[slot]
-      if (session !== undefined) return session
-      return (table[slot] = this._wrapSlot(slot))
+      const existing = this[kTable][slot]
+      if (existing !== undefined) return existing
+      const session = this._wrapSlot(slot)
+      placeSession(this, session, slot)
+      return session
     }
 
     [kClearEvicted]() {

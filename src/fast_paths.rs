@@ -24,7 +24,7 @@ use crate::session_pool::JsSessionPool;
 type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
 
 /// `this` and up to one argument of the current call.
-unsafe fn this_and_arg(
+pub(crate) unsafe fn this_and_arg(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> (sys::napi_value, sys::napi_value, usize) {
@@ -74,7 +74,7 @@ unsafe fn illegal_invocation(env: sys::napi_env) -> sys::napi_value {
 
 /// Rethrows a failure of a call into JS: an exception a listener threw is already pending; anything else is
 /// thrown as an `Error`.
-unsafe fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
+pub(crate) unsafe fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
     let mut pending = false;
     sys::napi_is_exception_pending(env, &mut pending);
     if !pending {
@@ -86,7 +86,10 @@ unsafe fn throw(env: sys::napi_env, err: napi::Error) -> sys::napi_value {
 
 /// Runs a callback body; a Rust panic becomes a JS `Error` instead of aborting the process (unwinding out of
 /// an `extern "C"` function would abort).
-unsafe fn guarded(env: sys::napi_env, body: impl FnOnce() -> sys::napi_value) -> sys::napi_value {
+pub(crate) unsafe fn guarded(
+    env: sys::napi_env,
+    body: impl FnOnce() -> sys::napi_value,
+) -> sys::napi_value {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
         Ok(v) => v,
         Err(_) => throw(
@@ -96,19 +99,19 @@ unsafe fn guarded(env: sys::napi_env, body: impl FnOnce() -> sys::napi_value) ->
     }
 }
 
-unsafe fn undefined(env: sys::napi_env) -> sys::napi_value {
+pub(crate) unsafe fn undefined(env: sys::napi_env) -> sys::napi_value {
     let mut v = ptr::null_mut();
     sys::napi_get_undefined(env, &mut v);
     v
 }
 
-unsafe fn boolean(env: sys::napi_env, b: bool) -> sys::napi_value {
+pub(crate) unsafe fn boolean(env: sys::napi_env, b: bool) -> sys::napi_value {
     let mut v = ptr::null_mut();
     sys::napi_get_boolean(env, b, &mut v);
     v
 }
 
-unsafe fn number(env: sys::napi_env, n: f64) -> sys::napi_value {
+pub(crate) unsafe fn number(env: sys::napi_env, n: f64) -> sys::napi_value {
     let mut v = ptr::null_mut();
     sys::napi_create_double(env, n, &mut v);
     v
@@ -195,6 +198,43 @@ unsafe extern "C" fn usage_count(
     })
 }
 
+/// Calls `f` with the call's string argument (read into a stack buffer: ids are short), or `None` when the
+/// argument is missing or not a string.
+pub(crate) unsafe fn with_id_arg<R>(
+    env: sys::napi_env,
+    arg: sys::napi_value,
+    argc: usize,
+    f: impl FnOnce(Option<&str>) -> R,
+) -> R {
+    let mut id_buf = [0u8; 128];
+    let mut owned = Vec::new();
+    let mut id: Option<&str> = None;
+    if argc > 0 && !arg.is_null() {
+        let mut t = sys::ValueType::napi_undefined;
+        sys::napi_typeof(env, arg, &mut t);
+        if t == sys::ValueType::napi_string {
+            let mut len: usize = 0;
+            sys::napi_get_value_string_utf8(env, arg, ptr::null_mut(), 0, &mut len);
+            let buf: &mut [u8] = if len < id_buf.len() {
+                &mut id_buf[..]
+            } else {
+                owned.resize(len + 1, 0);
+                &mut owned[..]
+            };
+            let mut written: usize = 0;
+            sys::napi_get_value_string_utf8(
+                env,
+                arg,
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut written,
+            );
+            id = std::str::from_utf8(&buf[..written]).ok();
+        }
+    }
+    f(id)
+}
+
 /// `_acquire(id?)`: a string id is read into a stack buffer (ids are short); anything else means "no id".
 unsafe extern "C" fn acquire(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     guarded(env, || {
@@ -202,33 +242,9 @@ unsafe extern "C" fn acquire(env: sys::napi_env, info: sys::napi_callback_info) 
         let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else {
             return illegal_invocation(env);
         };
-        let mut id_buf = [0u8; 128];
-        let mut owned = Vec::new();
-        let mut id: Option<&str> = None;
-        if argc > 0 && !arg.is_null() {
-            let mut t = sys::ValueType::napi_undefined;
-            sys::napi_typeof(env, arg, &mut t);
-            if t == sys::ValueType::napi_string {
-                let mut len: usize = 0;
-                sys::napi_get_value_string_utf8(env, arg, ptr::null_mut(), 0, &mut len);
-                let buf: &mut [u8] = if len < id_buf.len() {
-                    &mut id_buf[..]
-                } else {
-                    owned.resize(len + 1, 0);
-                    &mut owned[..]
-                };
-                let mut written: usize = 0;
-                sys::napi_get_value_string_utf8(
-                    env,
-                    arg,
-                    buf.as_mut_ptr().cast(),
-                    buf.len(),
-                    &mut written,
-                );
-                id = std::str::from_utf8(&buf[..written]).ok();
-            }
-        }
-        number(env, pool.acquire_slot(id) as f64)
+        with_id_arg(env, arg, argc, |id| {
+            number(env, pool.acquire_slot(id) as f64)
+        })
     })
 }
 

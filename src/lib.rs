@@ -7,6 +7,7 @@ mod error;
 mod fast_paths;
 mod js_options;
 mod key_value_store;
+mod pool_bound;
 mod session;
 mod session_pool;
 

@@ -4,6 +4,7 @@
 //! of one made through N-API (ARCHITECTURE.md §6).
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use napi::bindgen_prelude::*;
 use napi::ValueType;
@@ -42,6 +43,9 @@ const POOL_OPTION_NAMES: &[&str] = &[
     "persistStateIntervalMillis",
 ];
 
+/// A pool's core, shared by the pool object and the native functions bound to it.
+pub(crate) type PoolCell = Rc<RefCell<PoolCore<JarCell>>>;
+
 /// `acquire` results that are not a slot.
 const MISSING: i64 = -1;
 const CREATE: i64 = -2;
@@ -51,7 +55,8 @@ const CREATE_AFTER_EVICTION: i64 = -3;
 /// `EventEmitter` that emits `sessionRetired`.
 #[napi(js_name = "SessionPool")]
 pub struct JsSessionPool {
-    core: RefCell<PoolCore<JarCell>>,
+    /// Shared with the per-pool native functions of `pool_bound.rs`, which must not outlive it.
+    pub(crate) core: PoolCell,
     session_params: SessionParams,
     /// Restored sessions that have no JS object yet, by slot: their `userData` as JSON text. The object is made
     /// on first use (`_wrapSlot`), so opening a pool on a big state creates no JS objects at all.
@@ -192,7 +197,7 @@ impl JsSessionPool {
             }
         }
         Ok(JsSessionPool {
-            core: RefCell::new(PoolCore::new(max_pool_size as usize, blocked)),
+            core: Rc::new(RefCell::new(PoolCore::new(max_pool_size as usize, blocked))),
             session_params,
             unwrapped: RefCell::new(Vec::new()),
         })
@@ -474,6 +479,18 @@ impl JsSessionPool {
     }
 }
 
+/// The allocation step on a pool's core: a slot, or -1 (no usable session with that id), -2 (create one), -3
+/// (create one; evicted slots are waiting in `_takeEvicted()`).
+pub(crate) fn acquire_in(core: &RefCell<PoolCore<JarCell>>, id: Option<&str>) -> i64 {
+    let mut core = core.borrow_mut();
+    match core.acquire(id, now_ms()) {
+        Acquire::Existing(slot) => i64::from(slot),
+        Acquire::Missing => MISSING,
+        Acquire::Create if core.has_evicted() => CREATE_AFTER_EVICTION,
+        Acquire::Create => CREATE,
+    }
+}
+
 impl JsSessionPool {
     /// Records (or, with `None`, forgets) the `userData` text of a slot's session that has no JS object yet.
     fn set_unwrapped(&self, slot: u32, user_data: Option<Arc<str>>) {
@@ -492,13 +509,7 @@ impl JsSessionPool {
     /// -1 (no usable session with that id), -2 (create one), -3 (create one; evicted slots are waiting in
     /// `_takeEvicted()`).
     pub(crate) fn acquire_slot(&self, id: Option<&str>) -> i64 {
-        let mut core = self.core.borrow_mut();
-        match core.acquire(id, now_ms()) {
-            Acquire::Existing(slot) => i64::from(slot),
-            Acquire::Missing => MISSING,
-            Acquire::Create if core.has_evicted() => CREATE_AFTER_EVICTION,
-            Acquire::Create => CREATE,
-        }
+        acquire_in(&self.core, id)
     }
 
     /// The pool's sessions now, in `getState()` order; jars are shared, not copied. Also the slots of the sessions

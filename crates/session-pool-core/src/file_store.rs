@@ -5,7 +5,7 @@
 //! finds records by listing that folder, and needs no `__metadata__.json` (it writes one only in debug mode),
 //! so a file written here is read back by Crawlee and the other way round.
 //!
-//! Crash safety: the new content goes to a temporary file in the same folder, is fsynced, renamed over the
+//! Crash safety: the new content goes to a temporary file in the same folder, is fdatasynced, renamed over the
 //! record and the folder is fsynced, so a process killed at any moment leaves the old or the new complete file.
 
 use std::fmt;
@@ -304,7 +304,7 @@ impl FileStore {
         fs::create_dir_all(&self.dir)?;
         let (temp_path, file) = self.create_temp_file()?;
         let mut file = EarlyWriteback::new(file);
-        let written = fill(&mut file).and_then(|()| file.file.sync_all());
+        let written = fill(&mut file).and_then(|()| file.file.sync_data());
         drop(file);
         let renamed = written.and_then(|()| fs::rename(&temp_path, &self.path));
         if let Err(error) = renamed {
