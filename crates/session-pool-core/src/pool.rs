@@ -56,6 +56,18 @@ pub enum Acquire {
     Create,
 }
 
+/// Asks the CPU to bring the cache line at `ptr` in; a hint only, for any address.
+#[inline(always)]
+fn prefetch<T>(ptr: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults and has no effect the program can observe, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(ptr.cast::<i8>(), std::arch::x86_64::_MM_HINT_T0);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = ptr;
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Expiry(f64);
 impl Eq for Expiry {}
@@ -94,6 +106,9 @@ pub struct PoolCore<P = ()> {
     evicted: Vec<u32>,
     next_seq: u64,
     rng: fastrand::Rng,
+    /// Random picks drawn ahead of their use (the next one first), with the memory they will touch already
+    /// requested from RAM: in a big pool a pick's two cache misses (its slot, its session) were most of its time.
+    picks_ahead: [Option<u32>; 2],
 }
 
 impl<P> PoolCore<P> {
@@ -113,6 +128,7 @@ impl<P> PoolCore<P> {
             evicted: Vec::new(),
             next_seq: 0,
             rng: fastrand::Rng::new(),
+            picks_ahead: [None, None],
         }
     }
 
@@ -175,7 +191,7 @@ impl<P> PoolCore<P> {
             return Acquire::Create;
         }
         if !self.members.is_empty() {
-            let slot = self.members[self.rng.usize(..self.members.len())];
+            let slot = self.random_member();
             if self
                 .session(slot)
                 .is_some_and(|s| s.borrow().is_usable(now_ms))
@@ -185,6 +201,28 @@ impl<P> PoolCore<P> {
         }
         self.evict_unusable(now_ms);
         Acquire::Create
+    }
+
+    /// A member slot drawn uniformly at random. Draws are made two calls ahead: each call draws a new one and
+    /// asks for its slot entry to be fetched, asks for the session of the one drawn last time (whose entry is
+    /// in cache by now), and returns the one drawn two calls ago, if it is still a member (else a fresh draw).
+    fn random_member(&mut self) -> u32 {
+        let len = self.members.len();
+        let drawn = self.members[self.rng.usize(..len)];
+        prefetch(self.entries.as_ptr().wrapping_add(drawn as usize));
+        let [due, next] = self.picks_ahead;
+        if let Some(Some(entry)) = next.and_then(|slot| self.entries.get(slot as usize)) {
+            let session = Rc::as_ptr(&entry.session).cast::<u8>();
+            // The fields a usability check reads span the first three cache lines of the session.
+            for line in 0..3 {
+                prefetch(session.wrapping_add(line * 64));
+            }
+        }
+        self.picks_ahead = [next, Some(drawn)];
+        match due.filter(|&slot| self.entries.get(slot as usize).is_some_and(Option::is_some)) {
+            Some(slot) => slot,
+            None => self.members[self.rng.usize(..len)],
+        }
     }
 
     /// The session in a slot.
@@ -357,6 +395,47 @@ mod tests {
                 s
             })
             .collect()
+    }
+
+    #[test]
+    fn picks_are_uniform_and_always_current_members_across_evictions() {
+        // Picks are drawn two calls ahead; one that stopped being a member by its turn is replaced.
+        let mut pool: PoolCore = PoolCore::with_seed(10, None, 5);
+        let sessions = fill(&mut pool, 10);
+        let mut counts = [0u32; 10];
+        for _ in 0..100_000 {
+            let Acquire::Existing(slot) = pool.acquire(None, NOW) else {
+                panic!("a full pool of usable sessions picks one")
+            };
+            counts[slot as usize] += 1;
+        }
+        for (slot, &n) in counts.iter().enumerate() {
+            assert!(
+                (9_000..11_000).contains(&n),
+                "slot {slot} picked {n} times of 100 000"
+            );
+        }
+        // Retire two sessions: the picks drawn ahead may be theirs, but no retired session is ever handed out;
+        // the first pick of a retired one evicts both and asks for a new session.
+        sessions[2].borrow_mut().retire();
+        sessions[7].borrow_mut().retire();
+        let mut created = 0;
+        for _ in 0..1_000 {
+            match pool.acquire(None, NOW) {
+                Acquire::Existing(slot) => {
+                    assert!(pool
+                        .session(slot)
+                        .is_some_and(|s| s.borrow().is_usable(NOW)));
+                }
+                Acquire::Create => {
+                    created += 1;
+                    pool.add(new_session(None), (), false, NOW).unwrap();
+                }
+                Acquire::Missing => panic!("no id was asked for"),
+            }
+        }
+        assert_eq!(created, 2);
+        assert_eq!((pool.usable_count(NOW), pool.retired_count(NOW)), (10, 0));
     }
 
     #[test]
