@@ -288,9 +288,13 @@ test('marks of a session the pool no longer holds never reach the session that t
   const retiredEvents = []
   pool.on(EVENT_SESSION_RETIRED, (s) => retiredEvents.push(s.id))
   const old = await pool.getSession()
+  assert.equal(await pool.getSession(), old)
   old.retire()
   const fresh = await pool.getSession()
   assert.notEqual(fresh, old)
+  // The slot's new occupant is what getSession() gives from now on (nothing of the old one is reused).
+  assert.equal(await pool.getSession(), fresh)
+  assert.equal(await pool.getSession(fresh.id), fresh)
   assert.equal(pool.sessions.length, 1, 'the retired session was evicted, its slot reused')
   // The same marks on a session that was never in a pool give the reference figures.
   const reference = new Session({ id: 'reference' })

@@ -9,16 +9,47 @@ const kAcquire = Symbol('acquire')
 const kMarkSlot = Symbol('markSlot')
 const kOwnerPool = Symbol('ownerPool')
 const kSlot = Symbol('slot')
+const kResolved = Symbol('resolvedBySlot')
 
 const MARK_GOOD = 0
 const MARK_BAD = 1
 const RETIRE = 2
 
+// The session getSession() handed out last, with its pool and slot: the usual next call is that session's mark,
+// which then finds its slot without reading the session object (in a big pool, a cache miss saved).
+let lastSession = null
+let lastPool = null
+let lastSlot = -1
+
 /** Records that `pool` holds `session` in `slot`. */
 function placeSession(pool, session, slot) {
   pool[kTable][slot] = session
+  pool[kResolved][slot] = undefined
   session[kOwnerPool] = pool
   session[kSlot] = slot
+}
+
+/**
+ * A promise of the session in `slot` (which the pool holds), made once per placement and reused: awaiting a
+ * settled promise never reads the session object, resolving a new one with it does (the thenable check).
+ */
+function handOut(pool, slot) {
+  lastSession = pool[kTable][slot]
+  lastPool = pool
+  lastSlot = slot
+  const resolved = pool[kResolved]
+  const promise = resolved[slot]
+  if (promise !== undefined) return promise
+  return (resolved[slot] = Promise.resolve(lastSession))
+}
+
+/** Forgets `pool` as the last one that handed out a session (at teardown, so nothing here keeps it alive). */
+function forgetPool(pool) {
+  if (lastPool === pool) {
+    lastSession = null
+    lastPool = null
+    lastSlot = -1
+  }
 }
 
 /**
@@ -26,11 +57,27 @@ function placeSession(pool, session, slot) {
  * retired the session, false when not, undefined when the slot route does not apply.
  */
 function markInSlot(session, kind) {
-  const pool = session[kOwnerPool]
-  if (pool === undefined) return undefined
-  const slot = session[kSlot]
+  let pool = lastPool
+  let slot = lastSlot
+  if (session !== lastSession) {
+    pool = session[kOwnerPool]
+    if (pool === undefined) return undefined
+    slot = session[kSlot]
+  }
   if (pool[kTable][slot] !== session) return undefined
   return pool[kMarkSlot](slot, kind)
 }
 
-module.exports = { kTable, kAcquire, kMarkSlot, kOwnerPool, kSlot, MARK_GOOD, MARK_BAD, RETIRE, placeSession, markInSlot }
+module.exports = {
+  kTable,
+  kResolved,
+  kAcquire,
+  kMarkSlot,
+  MARK_GOOD,
+  MARK_BAD,
+  RETIRE,
+  placeSession,
+  handOut,
+  forgetPool,
+  markInSlot,
+}

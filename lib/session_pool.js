@@ -5,7 +5,7 @@
 
 const { EventEmitter } = require('node:events')
 const { Persistence } = require('./persistence.js')
-const { kTable, kAcquire, kMarkSlot, placeSession } = require('./pool_slots.js')
+const { kTable, kResolved, kAcquire, kMarkSlot, placeSession, handOut, forgetPool } = require('./pool_slots.js')
 
 const kInitialized = Symbol('initialized')
 const kBusy = Symbol('creating')
@@ -64,6 +64,7 @@ function createSessionPoolClass(native) {
       const opts = options ?? {}
       this[kOptions] = opts
       this[kTable] = []
+      this[kResolved] = []
       const [acquire, markSlot] = native._bindPoolFunctions(this)
       this[kAcquire] = acquire
       this[kMarkSlot] = markSlot
@@ -118,8 +119,8 @@ function createSessionPoolClass(native) {
       }
       const slot = this[kAcquire](sessionId ?? undefined)
       if (slot >= 0) {
-        const session = this[kTable][slot]
-        return Promise.resolve(session !== undefined ? session : this[kSessionAt](slot))
+        if (this[kTable][slot] === undefined) this[kSessionAt](slot)
+        return handOut(this, slot)
       }
       if (slot === ACQUIRE_MISSING) return Promise.resolve(undefined)
       if (slot === ACQUIRE_AFTER_EVICTION) this[kClearEvicted]()
@@ -176,6 +177,7 @@ function createSessionPoolClass(native) {
     /** Stops this pool's persistence timer and event listener, then persists unless `persistState: false`. */
     async teardown({ persistState = true } = {}) {
       this[kPersistence].stop()
+      forgetPool(this)
       // Before initialize() there is no store to write to (Crawlee's teardown fails there; ours just stops).
       if (persistState && this[kInitialized]) await this[kPersistence].persist()
     }
@@ -257,7 +259,11 @@ function createSessionPoolClass(native) {
 
     [kClearEvicted]() {
       const table = this[kTable]
-      for (const slot of this._takeEvicted()) table[slot] = undefined
+      const resolved = this[kResolved]
+      for (const slot of this._takeEvicted()) {
+        table[slot] = undefined
+        resolved[slot] = undefined
+      }
     }
 
     [kRelease]() {
