@@ -80,11 +80,23 @@ function installSessionMethods(Session) {
       if (!headers) return
       const values = setCookieValues(headers)
       if (values.length === 0) return
-      const url = typeof response.url === 'function' ? response.url() : response.url
-      this._setCookieHeaders(values, urlString(url))
+      const url = urlString(typeof response.url === 'function' ? response.url() : response.url)
+      // One string across, the values joined by NULs; a value that holds a NUL itself makes the native side
+      // refuse the joined form, and the list goes across as it is.
+      const joined = values.length === 1 ? values[0] : values.join('\0')
+      if (this._setCookieHeadersJoined(joined, values.length, url) === -1) this._setCookieHeaders(values, url)
     } catch {
       // Crawlee logs and carries on when a response cannot be read; so do we.
     }
+  }
+
+  // A URL given as a string takes the raw native path (src/fast_paths.rs); anything else the generated method,
+  // which reads URL objects and names a bad argument in its TypeError.
+  const generatedGetCookieString = proto.getCookieString
+  /** The `Cookie` header value for `url` (`a=1; b=2`); throws without a URL. */
+  function getCookieString(url) {
+    if (typeof url === 'string') return this._cookieStringFor(url)
+    return generatedGetCookieString.call(this, url)
   }
 
   /** Stores cookies in the browsers' (Puppeteer/Playwright) format for `url`; bad ones are skipped. */
@@ -105,6 +117,7 @@ function installSessionMethods(Session) {
   }
 
   const methods = {
+    getCookieString,
     markGood,
     markBad,
     retire,

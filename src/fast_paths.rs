@@ -274,6 +274,134 @@ unsafe extern "C" fn retired_sessions_count(
     })
 }
 
+/// The call's first `N` arguments.
+unsafe fn this_and_args<const N: usize>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> (sys::napi_value, [sys::napi_value; N], usize) {
+    let mut argc: usize = N;
+    let mut argv: [sys::napi_value; N] = [ptr::null_mut(); N];
+    let mut this: sys::napi_value = ptr::null_mut();
+    let status = sys::napi_get_cb_info(
+        env,
+        info,
+        &mut argc,
+        argv.as_mut_ptr(),
+        &mut this,
+        ptr::null_mut(),
+    );
+    if status != sys::Status::napi_ok {
+        return (ptr::null_mut(), argv, 0);
+    }
+    (this, argv, argc.min(N))
+}
+
+/// A JS string argument as a Rust `String`; `None` for anything else.
+unsafe fn string_value(env: sys::napi_env, value: sys::napi_value) -> Option<String> {
+    if value.is_null() {
+        return None;
+    }
+    let mut len: usize = 0;
+    if sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len)
+        != sys::Status::napi_ok
+    {
+        return None;
+    }
+    let mut buf = vec![0u8; len + 1];
+    let mut written: usize = 0;
+    if sys::napi_get_value_string_utf8(env, value, buf.as_mut_ptr().cast(), buf.len(), &mut written)
+        != sys::Status::napi_ok
+    {
+        return None;
+    }
+    buf.truncate(written);
+    String::from_utf8(buf).ok()
+}
+
+/// Throws a cookie error as `cookie_error` does: `TypeError` for an unusable URL, `Error` otherwise.
+unsafe fn throw_cookie_error(
+    env: sys::napi_env,
+    e: session_pool_core::cookies::CookieError,
+) -> sys::napi_value {
+    let msg = std::ffi::CString::new(e.message.replace('\0', " ")).unwrap_or_default();
+    match e.kind {
+        session_pool_core::cookies::CookieErrorKind::InvalidUrl => {
+            sys::napi_throw_type_error(env, ptr::null(), msg.as_ptr());
+        }
+        _ => {
+            sys::napi_throw_error(env, ptr::null(), msg.as_ptr());
+        }
+    }
+    ptr::null_mut()
+}
+
+/// `_cookieStringFor(url)`: `getCookieString` for a URL given as a string (lib/session.js sends other
+/// arguments to the generated method, which names them in its TypeError).
+unsafe extern "C" fn cookie_string_for(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    guarded(env, || {
+        let (this, [url], _) = this_and_args::<1>(env, info);
+        let Some(session) = unwrap_checked::<JsSession>(env, this) else {
+            return illegal_invocation(env);
+        };
+        let Some(url) = string_value(env, url) else {
+            return illegal_invocation(env);
+        };
+        let text =
+            crate::cookie_jar::jar_mut(&session.jar).get_cookie_string(&url, crate::now_ms());
+        match text {
+            Ok(text) => {
+                let mut out = ptr::null_mut();
+                sys::napi_create_string_utf8(
+                    env,
+                    text.as_ptr().cast(),
+                    text.len() as isize,
+                    &mut out,
+                );
+                out
+            }
+            Err(e) => throw_cookie_error(env, e),
+        }
+    })
+}
+
+/// `_setCookieHeadersJoined(joined, count, url)`: stores `count` `Set-Cookie` values given joined by NULs.
+/// Returns how many were not stored, or -1 when `joined` does not split into `count` values (a value held a
+/// NUL): the caller then sends them as a list.
+unsafe extern "C" fn set_cookie_headers_joined(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    guarded(env, || {
+        let (this, [joined, count, url], argc) = this_and_args::<3>(env, info);
+        let Some(session) = unwrap_checked::<JsSession>(env, this) else {
+            return illegal_invocation(env);
+        };
+        let mut expected: u32 = 0;
+        if argc < 2 || sys::napi_get_value_uint32(env, count, &mut expected) != sys::Status::napi_ok
+        {
+            return illegal_invocation(env);
+        }
+        let Some(joined) = string_value(env, joined) else {
+            return illegal_invocation(env);
+        };
+        if joined.split('\0').count() != expected as usize {
+            return number(env, -1.0);
+        }
+        let Some(url) = string_value(env, url) else {
+            return number(env, f64::from(expected));
+        };
+        let errors = crate::cookie_jar::jar_mut(&session.jar).set_cookies_from_headers(
+            joined.split('\0'),
+            &url,
+            crate::now_ms(),
+        );
+        number(env, errors.len() as f64)
+    })
+}
+
 enum Kind {
     Method(Callback),
     Getter(Callback),
@@ -327,6 +455,11 @@ pub fn install_fast_paths(env: Env, session_proto: Object, pool_proto: Object) -
             (c"isUsable", Kind::Method(is_usable)),
             (c"errorScore", Kind::Getter(error_score)),
             (c"usageCount", Kind::Getter(usage_count)),
+            (c"_cookieStringFor", Kind::Method(cookie_string_for)),
+            (
+                c"_setCookieHeadersJoined",
+                Kind::Method(set_cookie_headers_joined),
+            ),
         ],
     )?;
     install(

@@ -26,6 +26,11 @@ fn is_js_whitespace(c: char) -> bool {
 
 /// JS `trim()`.
 pub(crate) fn js_trim(s: &str) -> &str {
+    // Most texts start and end with a visible ASCII character: nothing to trim, no character decoding.
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        return s;
+    }
     s.trim_matches(is_js_whitespace)
 }
 

@@ -4,6 +4,7 @@
 use super::domain::{canonical_domain, is_potentially_trustworthy};
 use super::error::CookieError;
 use std::cell::RefCell;
+use std::rc::Rc;
 
 /// The request a cookie is set from or sent to.
 pub(crate) struct RequestContext {
@@ -18,8 +19,40 @@ pub(crate) struct RequestContext {
     pub accepted_domains: RefCell<Vec<Box<str>>>,
 }
 
+/// How many recently read URLs are kept parsed (per thread): a crawler reads and writes cookies for the same few
+/// URLs in turn (the page it fetched, the next one it asks for), and parsing a URL is a good part of a cookie call.
+const RECENT_URLS: usize = 4;
+
+thread_local! {
+    /// Most recently used first.
+    static RECENT: RefCell<Vec<(Box<str>, Rc<RequestContext>)>> = const { RefCell::new(Vec::new()) };
+}
+
 impl RequestContext {
-    pub(crate) fn parse(url: &str) -> Result<Self, CookieError> {
+    /// The context of `url`, from the per-thread cache of recent URLs when it is there. A context depends on
+    /// the URL text alone, so a cached one is the one parsing would give (its accepted-domain memo included).
+    pub(crate) fn parse(url: &str) -> Result<Rc<Self>, CookieError> {
+        let hit = RECENT.with(|recent| {
+            let mut recent = recent.borrow_mut();
+            let at = recent.iter().position(|(text, _)| **text == *url)?;
+            let entry = recent.remove(at);
+            let context = Rc::clone(&entry.1);
+            recent.insert(0, entry);
+            Some(context)
+        });
+        if let Some(context) = hit {
+            return Ok(context);
+        }
+        let context = Rc::new(Self::parse_uncached(url)?);
+        RECENT.with(|recent| {
+            let mut recent = recent.borrow_mut();
+            recent.truncate(RECENT_URLS - 1);
+            recent.insert(0, (url.into(), Rc::clone(&context)));
+        });
+        Ok(context)
+    }
+
+    fn parse_uncached(url: &str) -> Result<Self, CookieError> {
         let parsed = url::Url::parse(url).map_err(|_| CookieError::invalid_url())?;
         let hostname = parsed.host_str().unwrap_or("");
         let host = canonical_domain(hostname).unwrap_or_else(|| hostname.to_ascii_lowercase());
