@@ -107,6 +107,28 @@ describe('setCookiesFromResponse and putResponse', () => {
       assert.equal(s.getCookieString(URL_A), 'a=1; b=2')
     })
 
+    test(`${method}: values holding a NUL give what Crawlee gives`, () => {
+      // The values cross to the native side joined by NULs; a value holding a NUL itself takes the list route.
+      const cases = [
+        ['a=1\u0000x', 'b=2'],
+        ['a=1', 'b=2\u0000; Path=/', 'c=3'],
+        ['\u0000', 'd=4'],
+        ['i=9\u0000'],
+        ['j=10\u0000; Domain=other.com', 'k=11\r'],
+      ]
+      for (const values of cases) {
+        const o = ourSession()
+        const c = crawleeSession()
+        o[method]({ url: URL_A, headers: { 'set-cookie': values } })
+        c.setCookiesFromResponse({ url: URL_A, headers: { 'set-cookie': values } })
+        assert.equal(o.getCookieString(URL_A), c.getCookieString(URL_A), JSON.stringify(values))
+      }
+      // Newlines split a value into cookies here (README, Differences from Crawlee), with or without a NUL.
+      const s = ourSession()
+      s[method]({ url: URL_A, headers: { 'set-cookie': ['e=5\r\nf=6', 'g=7\nh=8\u0000x'] } })
+      assert.equal(s.getCookieString(URL_A), 'e=5; f=6; g=7; h=8')
+    })
+
     test(`${method}: bad, foreign and insecure cookies are skipped without a throw`, () => {
       const s = ourSession()
       s[method]({
