@@ -44,7 +44,7 @@ const POOL_OPTION_NAMES: &[&str] = &[
 ];
 
 /// A pool's core, shared by the pool object and the native functions bound to it.
-pub(crate) type PoolCell = Rc<RefCell<PoolCore<JarCell>>>;
+pub(crate) type PoolCell = Rc<PoolHolder>;
 
 /// `acquire` results that are not a slot.
 const MISSING: i64 = -1;
@@ -197,7 +197,10 @@ impl JsSessionPool {
             }
         }
         Ok(JsSessionPool {
-            core: Rc::new(RefCell::new(PoolCore::new(max_pool_size as usize, blocked))),
+            core: Rc::new(PoolHolder(RefCell::new(PoolCore::new(
+                max_pool_size as usize,
+                blocked,
+            )))),
             session_params,
             unwrapped: RefCell::new(Vec::new()),
         })
@@ -476,6 +479,39 @@ impl JsSessionPool {
             .map(|r| &r.persisted)
             .collect();
         serde_json::to_string(&items).map_err(|e| Error::from_reason(e.to_string()))
+    }
+}
+
+/// Pools at least this big free their cookie jars on a background thread when dropped.
+const BACKGROUND_DROP_FROM: usize = 1_000;
+
+/// A pool's core as the pool object and its bound functions share it (`PoolCell`).
+pub(crate) struct PoolHolder(RefCell<PoolCore<JarCell>>);
+
+impl std::ops::Deref for PoolHolder {
+    type Target = RefCell<PoolCore<JarCell>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for PoolHolder {
+    /// A big pool's cookie jars (most of its memory, hundreds of thousands of allocations) are freed on a
+    /// thread of their own, so collecting a pool does not hold the event loop. Jars still shared with a live
+    /// `Session` object stay with it.
+    fn drop(&mut self) {
+        let core = self.0.get_mut();
+        if core.len() < BACKGROUND_DROP_FROM {
+            return;
+        }
+        let jars: Vec<Arc<session_pool_core::cookies::CookieJar>> = core
+            .take_payloads()
+            .into_iter()
+            .filter_map(|cell| Rc::try_unwrap(cell).ok().map(RefCell::into_inner))
+            .collect();
+        let _ = std::thread::Builder::new()
+            .name("session-pool-drop".into())
+            .spawn(move || drop(jars));
     }
 }
 

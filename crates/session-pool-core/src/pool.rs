@@ -225,6 +225,20 @@ impl<P> PoolCore<P> {
         }
     }
 
+    /// Empties the pool, handing over every payload (for the caller to dispose of as it likes).
+    pub fn take_payloads(&mut self) -> Vec<P> {
+        self.members.clear();
+        self.ids.clear();
+        self.expiry.clear();
+        self.free_slots.clear();
+        self.picks_ahead = [None, None];
+        self.entries
+            .drain(..)
+            .flatten()
+            .map(|e| e.payload)
+            .collect()
+    }
+
     /// The session in a slot.
     pub fn session(&self, slot: u32) -> Option<&SessionCell> {
         self.entries
