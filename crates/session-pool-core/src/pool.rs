@@ -453,6 +453,21 @@ mod tests {
     }
 
     #[test]
+    fn take_payloads_empties_the_pool_and_hands_over_every_payload() {
+        let mut pool: PoolCore<u32> = PoolCore::with_seed(5, None, 2);
+        for i in 0..5 {
+            assert_eq!(pool.acquire(None, NOW), Acquire::Create);
+            pool.add(new_session(None), i, false, NOW).unwrap();
+        }
+        let mut payloads = pool.take_payloads();
+        payloads.sort_unstable();
+        assert_eq!(payloads, vec![0, 1, 2, 3, 4]);
+        assert_eq!(pool.len(), 0);
+        assert!(pool.slots_in_order().is_empty());
+        assert_eq!(pool.acquire(None, NOW), Acquire::Create);
+    }
+
+    #[test]
     fn creates_until_full_then_picks_usable_ones() {
         let mut pool: PoolCore = PoolCore::with_seed(3, None, 1);
         fill(&mut pool, 3);
