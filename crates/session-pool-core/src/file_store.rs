@@ -13,6 +13,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use crate::state::{parse_state_bytes, LoadedState, PersistedState, StateError};
@@ -306,7 +307,14 @@ impl FileStore {
         let mut file = EarlyWriteback::new(file);
         let written = fill(&mut file).and_then(|()| file.file.sync_data());
         drop(file);
+        // The record being replaced is held open across the rename, so the rename does not free its blocks
+        // (for a big state, milliseconds of the kernel's time); closing it later, on another thread, does. It
+        // has no name by then: nothing is left behind for anyone to see.
+        let replaced = File::open(&self.path).ok();
         let renamed = written.and_then(|()| fs::rename(&temp_path, &self.path));
+        if let Some(replaced) = replaced {
+            close_in_background(replaced);
+        }
         if let Err(error) = renamed {
             let _ = fs::remove_file(&temp_path);
             return Err(error);
@@ -526,6 +534,27 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
+}
+
+/// Closes `file` on a background thread (started on first use); on this thread if that thread cannot start.
+fn close_in_background(file: File) {
+    static CLOSER: OnceLock<Option<mpsc::Sender<File>>> = OnceLock::new();
+    let closer = CLOSER.get_or_init(|| {
+        let (sender, receiver) = mpsc::channel::<File>();
+        std::thread::Builder::new()
+            .name("session-pool-close".into())
+            .spawn(move || receiver.into_iter().for_each(drop))
+            .ok()
+            .map(|_| sender)
+    });
+    match closer {
+        Some(sender) => {
+            if let Err(mpsc::SendError(file)) = sender.send(file) {
+                drop(file);
+            }
+        }
+        None => drop(file),
+    }
 }
 
 /// Whether the process that wrote a temporary file (its pid is the first number after the record name) is
