@@ -136,7 +136,7 @@ pub fn pack_browser_cookie(cookie: &Cookie, out: &mut String) -> bool {
         // Whole seconds (the usual case) as an integer; otherwise Rust's shortest round-trip digits,
         // without exponent. Either way JS reads back the same number.
         if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 {
-            let _ = write!(out, "{}", seconds as i64);
+            out.push_str(itoa::Buffer::new().format(seconds as i64));
         } else {
             let _ = write!(out, "{seconds}");
         }
