@@ -10,7 +10,7 @@ use napi::bindgen_prelude::*;
 use napi::ValueType;
 use napi_derive::napi;
 use session_pool_core::options::{self, NumberRule, OptionValue, MAX_POOL_SIZE};
-use session_pool_core::pool::{Acquire, PoolCore};
+use session_pool_core::pool::{prefetch, Acquire, PoolCore, PREFETCH_DISTANCE};
 use session_pool_core::session::{SessionCore, SessionParams, SESSION_OPTION_NAMES};
 
 use std::sync::Arc;
@@ -561,7 +561,28 @@ impl JsSessionPool {
         let mut wrapped_slots = Vec::with_capacity(order.len());
         let mut unwrapped_user_data = Vec::with_capacity(order.len());
         let mut sessions = Vec::with_capacity(order.len());
-        for slot in order {
+        // The walk is over sessions scattered in memory, often cold in the cache when a persist comes (at 100 000
+        // sessions that made the snapshot several times slower): each level of what a session's copy reads (its
+        // slot entry, its session and jar cells, its jar) is asked for a few steps ahead.
+        let distance = PREFETCH_DISTANCE;
+        for (i, &slot) in order.iter().enumerate() {
+            if let Some(&ahead) = order.get(i + 3 * distance) {
+                core.prefetch_entry(ahead);
+            }
+            if let Some(&ahead) = order.get(i + 2 * distance) {
+                core.prefetch_session(ahead);
+                if let Some(jar) = core.payload(ahead) {
+                    prefetch(Rc::as_ptr(jar));
+                }
+            }
+            if let Some(jar) = order
+                .get(i + distance)
+                .and_then(|&ahead| core.payload(ahead))
+            {
+                if let Ok(jar) = jar.try_borrow() {
+                    prefetch(Arc::as_ptr(&jar));
+                }
+            }
             let (Some(session), Some(jar)) = (core.session(slot), core.payload(slot)) else {
                 continue;
             };
