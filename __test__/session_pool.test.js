@@ -289,6 +289,8 @@ test('marks of a session the pool no longer holds never reach the session that t
   pool.on(EVENT_SESSION_RETIRED, (s) => retiredEvents.push(s.id))
   const old = await pool.getSession()
   assert.equal(await pool.getSession(), old)
+  // README, Differences from Crawlee: one settled promise per session held, handed out again.
+  assert.equal(pool.getSession(), pool.getSession())
   old.retire()
   const fresh = await pool.getSession()
   assert.notEqual(fresh, old)
