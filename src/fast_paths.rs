@@ -28,21 +28,8 @@ pub(crate) unsafe fn this_and_arg(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> (sys::napi_value, sys::napi_value, usize) {
-    let mut argc: usize = 1;
-    let mut argv: [sys::napi_value; 1] = [ptr::null_mut()];
-    let mut this: sys::napi_value = ptr::null_mut();
-    let status = sys::napi_get_cb_info(
-        env,
-        info,
-        &mut argc,
-        argv.as_mut_ptr(),
-        &mut this,
-        ptr::null_mut(),
-    );
-    if status != sys::Status::napi_ok {
-        return (ptr::null_mut(), ptr::null_mut(), 0);
-    }
-    (this, argv[0], argc)
+    let (this, [arg], argc) = this_and_args::<1>(env, info);
+    (this, arg, argc)
 }
 
 /// The native object behind `this`, if `this` really is an instance of `T`.
