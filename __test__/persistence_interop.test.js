@@ -674,6 +674,41 @@ test('a restored session evicted before its first use leaves no trace in the ses
   await pool.teardown({ persistState: false })
 })
 
+test('a persist of a big pool captures it over several turns; sessions replaced meanwhile are never written twice', { timeout: 120_000 }, async () => {
+  const dir = tmpDir('chunks')
+  const file = storePath(dir, 'chunks')
+  const size = 12_000
+  const pool = await openOurs(dir, { persistStateKeyValueStoreId: 'chunks', maxPoolSize: size, sessionOptions: { maxUsageCount: 1e9 } })
+  const ids = []
+  for (let i = 0; i < size; i++) {
+    const s = await pool.getSession()
+    s.userData.i = i
+    ids.push(s.id)
+  }
+  // While the persist captures chunks (one per event-loop turn), retire sessions of every chunk and let new
+  // ones take their slots.
+  let turns = 0
+  let busy = true
+  const churn = () => {
+    if (!busy) return
+    turns++
+    for (let k = 0; k < 20; k++) pool.getSession(ids[(turns * 997 + k * 613) % size]).then((s) => s && s.retire())
+    pool.getSession().then(() => setImmediate(churn))
+  }
+  const done = pool.persistState().then(() => { busy = false })
+  setImmediate(churn)
+  await done
+  assert.ok(turns >= 2, `the capture spanned ${turns} turns`)
+  const state = readState(file)
+  const written = state.sessions.map((s) => s.id)
+  assert.equal(new Set(written).size, written.length, 'no session written twice')
+  for (const s of state.sessions) {
+    if (s.userData.i !== undefined) assert.equal(ids[s.userData.i], s.id, 'each userData stays with its session')
+  }
+  assert.ok(written.length >= size - 20 * (turns + 1) && written.length <= size + turns + 1, `${written.length} sessions`)
+  await pool.teardown({ persistState: false })
+})
+
 test('overlapping persistState() calls all resolve, and the file ends with the latest state', async () => {
   const dir = tmpDir('overlap')
   const file = storePath(dir, 'overlap')

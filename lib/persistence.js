@@ -11,7 +11,8 @@ const DEFAULT_INTERVAL_MILLIS = 60_000
 // createSessionFunction per turn (JS objects: several us each).
 const RESTORE_CHUNK = 10_000
 const FACTORY_CHUNK = 1_000
-const USER_DATA_SLICE = 5_000
+// Sessions captured per event-loop turn when persisting.
+const SNAPSHOT_CHUNK = 5_000
 
 // Records of the default store already emptied in this process: the default store starts empty once per run.
 const purgedThisRun = new Set()
@@ -192,18 +193,22 @@ class Persistence {
       }
       return
     }
-    // The snapshot is taken now, in one go (numbers and shared cookie jars: no copy of cookies); the userData of
-    // the sessions that have a JS object are turned into JSON a slice per event-loop turn, so a big pool never
-    // holds the loop for long (restored sessions not used since keep their restored userData text natively).
+    // The snapshot starts now (counters and the order of the sessions); the sessions are then captured a chunk
+    // per event-loop turn, each with the userData of those that have a JS object turned into JSON in the same
+    // turn (numbers and shared cookie jars: no copy of cookies; restored sessions not used since keep their
+    // restored userData text natively), so a big pool never holds the loop for long.
     const table = this.hooks.table()
     const snapshot = pool._takeSnapshot()
-    const sessions = Array.from(pool._snapshotSlots(snapshot), (slot) => table[slot])
+    const total = pool._snapshotSize(snapshot)
     const parts = []
     try {
-      for (let start = 0; start < sessions.length; start += USER_DATA_SLICE) {
+      for (let start = 0; start < total; start += SNAPSHOT_CHUNK) {
         if (start > 0) await nextTurn()
-        const slice = sessions.slice(start, start + USER_DATA_SLICE).map((session) => session.userData ?? {})
-        parts.push(JSON.stringify(slice).slice(1, -1))
+        const slots = pool._snapshotChunk(snapshot, start, start + SNAPSHOT_CHUNK)
+        if (slots.length === 0) continue
+        const userData = new Array(slots.length)
+        for (let i = 0; i < slots.length; i++) userData[i] = table[slots[i]].userData ?? {}
+        parts.push(JSON.stringify(userData).slice(1, -1))
       }
     } catch (err) {
       this.log.warning('Failed to persist the session pool state: a userData is not serializable to JSON', { error: String(err) })

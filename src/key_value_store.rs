@@ -41,10 +41,11 @@ pub(crate) fn open_store(
 
 /// A snapshot waiting for its `userData` (collected in JS, possibly over several event-loop turns).
 pub struct SnapshotHolder {
-    /// The snapshot, and per session the `userData` text of those that have no JS object yet.
+    /// The snapshot (its sessions as captured so far), and per captured session the `userData` text of those that
+    /// have no JS object yet.
     pub(crate) snapshot: std::cell::RefCell<Option<(PoolSnapshot, Vec<Option<Arc<str>>>)>>,
-    /// The slots whose `userData` JS collects, in the snapshot's order.
-    pub(crate) slots: Vec<u32>,
+    /// The sessions to capture, in `getState()` order: slot and insertion number when the snapshot started.
+    pub(crate) order: Vec<(u32, u64)>,
 }
 
 /// Writes a snapshot to the record, atomically, on a worker thread.

@@ -295,22 +295,93 @@ impl JsSessionPool {
         Ok(instance)
     }
 
-    /// Takes a snapshot of the pool now (numbers and shared jars, no copy of cookies). Its session order is
-    /// `_snapshotSlots()`; the JS side collects the matching `userData` and hands both to `_writeSnapshotFile`.
+    /// Starts a snapshot: the counters and the order of the sessions now. The sessions themselves are captured
+    /// by `_snapshotChunk`, a chunk per event-loop turn (in a pool of 100 000, one walk over their memory, cold
+    /// in the cache, held the loop for tens of milliseconds); each session is captured whole, in one call.
     #[napi(js_name = "_takeSnapshot", skip_typescript, ts_return_type = "unknown")]
     pub fn take_snapshot(&self) -> External<SnapshotHolder> {
-        let (snapshot, slots, unwrapped_user_data) = self.snapshot();
+        let now = now_ms();
+        let mut core = self.core.borrow_mut();
+        let snapshot = PoolSnapshot {
+            usable_sessions_count: core.usable_count(now) as u64,
+            retired_sessions_count: core.retired_count(now) as u64,
+            sessions: Vec::new(),
+        };
+        let order = core.slots_and_seqs_in_order();
         External::new(SnapshotHolder {
-            snapshot: RefCell::new(Some((snapshot, unwrapped_user_data))),
-            slots,
+            snapshot: RefCell::new(Some((snapshot, Vec::new()))),
+            order,
         })
     }
 
-    /// The slots of a snapshot's sessions that have a JS object, in its order: the ones whose `userData` the JS
-    /// side hands to `_writeSnapshotFile` (the others' is still the restored text, which the snapshot holds).
-    #[napi(js_name = "_snapshotSlots", skip_typescript)]
-    pub fn snapshot_slots(&self, holder: &External<SnapshotHolder>) -> Uint32Array {
-        Uint32Array::new(holder.slots.clone())
+    /// How many sessions the snapshot's order holds (`_snapshotChunk` takes ranges of it).
+    #[napi(js_name = "_snapshotSize", skip_typescript)]
+    pub fn snapshot_size(&self, holder: &External<SnapshotHolder>) -> u32 {
+        holder.order.len() as u32
+    }
+
+    /// Captures the sessions `start..end` of the snapshot's order that are still in the pool (a session evicted
+    /// since the snapshot started is left out). Returns the slots of those that have a JS object, in order: the
+    /// JS side hands their `userData` to `_writeSnapshotFile` (the others' is their restored text, kept here).
+    #[napi(js_name = "_snapshotChunk", skip_typescript)]
+    pub fn snapshot_chunk(
+        &self,
+        env: Env,
+        holder: &External<SnapshotHolder>,
+        start: u32,
+        end: u32,
+    ) -> Result<Uint32Array> {
+        let mut taken = holder.snapshot.borrow_mut();
+        let Some((snapshot, unwrapped_user_data)) = taken.as_mut() else {
+            return Err(crate::error::plain_error(
+                &env,
+                "This snapshot was already written",
+            ));
+        };
+        let end = (end as usize).min(holder.order.len());
+        let start = (start as usize).min(end);
+        let order = &holder.order[start..end];
+        let core = self.core.borrow();
+        let unwrapped = self.unwrapped.borrow();
+        let mut wrapped_slots = Vec::with_capacity(order.len());
+        // The sessions are scattered in memory, often cold in the cache when a persist comes: each level of what
+        // a session's copy reads (its slot entry, its session and jar cells, its jar) is asked for ahead.
+        let distance = PREFETCH_DISTANCE;
+        for (i, &(slot, seq)) in order.iter().enumerate() {
+            if let Some(&(ahead, _)) = order.get(i + 3 * distance) {
+                core.prefetch_entry(ahead);
+            }
+            if let Some(&(ahead, _)) = order.get(i + 2 * distance) {
+                core.prefetch_session(ahead);
+                if let Some(jar) = core.payload(ahead) {
+                    prefetch(Rc::as_ptr(jar));
+                }
+            }
+            if let Some(jar) = order
+                .get(i + distance)
+                .and_then(|&(ahead, _)| core.payload(ahead))
+            {
+                if let Ok(jar) = jar.try_borrow() {
+                    prefetch(Arc::as_ptr(&jar));
+                }
+            }
+            if core.seq(slot) != Some(seq) {
+                continue;
+            }
+            let (Some(session), Some(jar)) = (core.session(slot), core.payload(slot)) else {
+                continue;
+            };
+            let jar: Arc<session_pool_core::cookies::CookieJar> = jar.borrow().clone();
+            snapshot
+                .sessions
+                .push(SnapshotSession::of(&session.borrow(), jar));
+            let text = unwrapped.get(slot as usize).cloned().flatten();
+            if text.is_none() {
+                wrapped_slots.push(slot);
+            }
+            unwrapped_user_data.push(text);
+        }
+        Ok(Uint32Array::new(wrapped_slots))
     }
 
     /// Writes a snapshot to the default store's record on a worker thread. `userDataJson` is a JSON array of
@@ -546,62 +617,5 @@ impl JsSessionPool {
     /// `_takeEvicted()`).
     pub(crate) fn acquire_slot(&self, id: Option<&str>) -> i64 {
         acquire_in(&self.core, id)
-    }
-
-    /// The pool's sessions now, in `getState()` order; jars are shared, not copied. Also the slots of the sessions
-    /// that have a JS object (whose `userData` JS hands over), and per session the `userData` text of those that
-    /// have none yet.
-    fn snapshot(&self) -> (PoolSnapshot, Vec<u32>, Vec<Option<Arc<str>>>) {
-        let now = now_ms();
-        let mut core = self.core.borrow_mut();
-        let usable = core.usable_count(now) as u64;
-        let retired = core.retired_count(now) as u64;
-        let order = core.slots_in_order();
-        let unwrapped = self.unwrapped.borrow();
-        let mut wrapped_slots = Vec::with_capacity(order.len());
-        let mut unwrapped_user_data = Vec::with_capacity(order.len());
-        let mut sessions = Vec::with_capacity(order.len());
-        // The walk is over sessions scattered in memory, often cold in the cache when a persist comes (at 100 000
-        // sessions that made the snapshot several times slower): each level of what a session's copy reads (its
-        // slot entry, its session and jar cells, its jar) is asked for a few steps ahead.
-        let distance = PREFETCH_DISTANCE;
-        for (i, &slot) in order.iter().enumerate() {
-            if let Some(&ahead) = order.get(i + 3 * distance) {
-                core.prefetch_entry(ahead);
-            }
-            if let Some(&ahead) = order.get(i + 2 * distance) {
-                core.prefetch_session(ahead);
-                if let Some(jar) = core.payload(ahead) {
-                    prefetch(Rc::as_ptr(jar));
-                }
-            }
-            if let Some(jar) = order
-                .get(i + distance)
-                .and_then(|&ahead| core.payload(ahead))
-            {
-                if let Ok(jar) = jar.try_borrow() {
-                    prefetch(Arc::as_ptr(&jar));
-                }
-            }
-            let (Some(session), Some(jar)) = (core.session(slot), core.payload(slot)) else {
-                continue;
-            };
-            let jar: Arc<session_pool_core::cookies::CookieJar> = jar.borrow().clone();
-            sessions.push(SnapshotSession::of(&session.borrow(), jar));
-            let text = unwrapped.get(slot as usize).cloned().flatten();
-            if text.is_none() {
-                wrapped_slots.push(slot);
-            }
-            unwrapped_user_data.push(text);
-        }
-        (
-            PoolSnapshot {
-                usable_sessions_count: usable,
-                retired_sessions_count: retired,
-                sessions,
-            },
-            wrapped_slots,
-            unwrapped_user_data,
-        )
     }
 }

@@ -387,6 +387,19 @@ impl<P> PoolCore<P> {
 
     /// Occupied slots in insertion order (the order of `getState().sessions`).
     pub fn slots_in_order(&self) -> Vec<u32> {
+        self.slots_and_seqs_in_order()
+            .into_iter()
+            .map(|(slot, _)| slot)
+            .collect()
+    }
+
+    /// The insertion number of the session in a slot: a slot reused by a later session has a new one.
+    pub fn seq(&self, slot: u32) -> Option<u64> {
+        self.entries.get(slot as usize)?.as_ref().map(|e| e.seq)
+    }
+
+    /// [`PoolCore::slots_in_order`] with each slot's insertion number ([`PoolCore::seq`]).
+    pub fn slots_and_seqs_in_order(&self) -> Vec<(u32, u64)> {
         // Entries are read in member order, which is random in memory: each is asked for a few steps ahead.
         let members = &self.members;
         let mut v: Vec<(u64, u32)> = Vec::with_capacity(members.len());
@@ -399,7 +412,7 @@ impl<P> PoolCore<P> {
             }
         }
         v.sort_unstable();
-        v.into_iter().map(|(_, slot)| slot).collect()
+        v.into_iter().map(|(seq, slot)| (slot, seq)).collect()
     }
 }
 
