@@ -1,8 +1,9 @@
 //! Raw N-API entry points for the calls a crawler makes on every request (`markGood`, `markBad`, `retire`,
-//! `isUsable`, the pool's allocation step and counters).
+//! `isUsable`, the pool's allocation step and counters, the cookie string and Set-Cookie values).
 //!
-//! A napi-rs method call costs ~250 ns here (argument conversion, class-identity and borrow bookkeeping behind
-//! a global mutex); a bare N-API callback ~40 ns, more than the work itself. These callbacks replace the
+//! A napi-rs method call costs ~250-300 ns here (argument conversion, class-identity and borrow bookkeeping
+//! behind a global mutex); a bare N-API callback ~125 ns, about half of it finding the native object behind
+//! `this` (`pool_bound.rs` avoids that for the two calls of every rotation). These callbacks replace the
 //! generated methods of the same name on the prototypes (`_installFastPaths`, called once by the package entry)
 //! and call the very same code, so behaviour is identical. Safety: the receiver is checked with the class's
 //! type tag (the one napi-rs stamps on every instance) before the wrapped pointer is used, so calling one on a

@@ -7,6 +7,8 @@
 //!
 //! Crash safety: the new content goes to a temporary file in the same folder, is fdatasynced, renamed over the
 //! record and the folder is fsynced, so a process killed at any moment leaves the old or the new complete file.
+//! The data goes to the disk while it is being written (early writeback), and the replaced record is closed on a
+//! background thread, so neither the final sync nor freeing the old file's blocks is much of a write's time.
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
@@ -295,7 +297,7 @@ impl FileStore {
     }
 
     /// Replaces the record with what `fill` writes, atomically: the content goes to a fresh temporary file in
-    /// the same folder (created if missing), is fsynced, renamed over the record, and the folder is fsynced so
+    /// the same folder (created if missing), is fdatasynced, renamed over the record, and the folder is fsynced so
     /// the rename itself survives a power cut. On any error the temporary file is removed and the old record is
     /// untouched. `fill` gets the raw file; buffer inside it ([`crate::state::write_state`] does).
     pub fn write_with<F>(&self, fill: F) -> io::Result<()>
