@@ -1,5 +1,6 @@
 //! Raw N-API entry points for the calls a crawler makes on every request (`markGood`, `markBad`, `retire`,
-//! `isUsable`, the pool's allocation step and counters, the cookie string and Set-Cookie values).
+//! `isUsable`, the pool's counters, the cookie string and Set-Cookie values; the pool's allocation step is in
+//! `pool_bound.rs`).
 //!
 //! A napi-rs method call costs ~250-300 ns here (argument conversion, class-identity and borrow bookkeeping
 //! behind a global mutex); a bare N-API callback ~125 ns, about half of it finding the native object behind
@@ -23,15 +24,6 @@ use crate::session::{emit_retired, JsSession};
 use crate::session_pool::JsSessionPool;
 
 type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
-
-/// `this` and up to one argument of the current call.
-pub(crate) unsafe fn this_and_arg(
-    env: sys::napi_env,
-    info: sys::napi_callback_info,
-) -> (sys::napi_value, sys::napi_value, usize) {
-    let (this, [arg], argc) = this_and_args::<1>(env, info);
-    (this, arg, argc)
-}
 
 /// The native object behind `this`, if `this` really is an instance of `T`.
 unsafe fn unwrap_checked<'a, T: TypeTag>(
@@ -58,6 +50,22 @@ unsafe fn unwrap_checked<'a, T: TypeTag>(
 unsafe fn illegal_invocation(env: sys::napi_env) -> sys::napi_value {
     sys::napi_throw_type_error(env, ptr::null(), c"Illegal invocation".as_ptr());
     ptr::null_mut()
+}
+
+/// A call on an instance of `T`: under [`guarded`], runs `body` with the native object, `this` and the call's
+/// first `N` arguments (and how many were given); `TypeError: Illegal invocation` when `this` is not a `T`.
+unsafe fn on_receiver<T: TypeTag, const N: usize>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    body: impl FnOnce(&T, sys::napi_value, [sys::napi_value; N], usize) -> sys::napi_value,
+) -> sys::napi_value {
+    guarded(env, || {
+        let (this, args, argc) = this_and_args::<N>(env, info);
+        match unwrap_checked::<T>(env, this) {
+            Some(native) => body(native, this, args, argc),
+            None => illegal_invocation(env),
+        }
+    })
 }
 
 /// Rethrows a failure of a call into JS: an exception a listener threw is already pending; anything else is
@@ -111,26 +119,22 @@ unsafe fn mark(
     info: sys::napi_callback_info,
     apply: fn(&JsSession) -> bool,
 ) -> sys::napi_value {
-    let (this, _, _) = this_and_arg(env, info);
-    let Some(session) = unwrap_checked::<JsSession>(env, this) else {
-        return illegal_invocation(env);
-    };
-    if apply(session) {
-        if let Err(e) = emit_retired(&Object::from_raw(env, this)) {
-            return throw(env, e);
+    on_receiver::<JsSession, 0>(env, info, |session, this, _, _| {
+        if apply(session) {
+            if let Err(e) = emit_retired(&Object::from_raw(env, this)) {
+                return throw(env, e);
+            }
         }
-    }
-    undefined(env)
+        undefined(env)
+    })
 }
 
 unsafe extern "C" fn mark_good(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    guarded(env, || {
-        mark(env, info, |s| {
-            s.core.borrow_mut().mark_good(crate::now_ms())
-        })
+    mark(env, info, |s| {
+        s.core.borrow_mut().mark_good(crate::now_ms())
     })
 }
 
@@ -138,24 +142,18 @@ unsafe extern "C" fn mark_bad(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    guarded(env, || {
-        mark(env, info, |s| s.core.borrow_mut().mark_bad(crate::now_ms()))
-    })
+    mark(env, info, |s| s.core.borrow_mut().mark_bad(crate::now_ms()))
 }
 
 unsafe extern "C" fn retire(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    guarded(env, || mark(env, info, |s| s.core.borrow_mut().retire()))
+    mark(env, info, |s| s.core.borrow_mut().retire())
 }
 
 unsafe extern "C" fn is_usable(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    guarded(env, || {
-        let (this, _, _) = this_and_arg(env, info);
-        let Some(session) = unwrap_checked::<JsSession>(env, this) else {
-            return illegal_invocation(env);
-        };
+    on_receiver::<JsSession, 0>(env, info, |session, _, _, _| {
         boolean(env, session.core.borrow().is_usable(crate::now_ms()))
     })
 }
@@ -164,11 +162,7 @@ unsafe extern "C" fn error_score(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    guarded(env, || {
-        let (this, _, _) = this_and_arg(env, info);
-        let Some(session) = unwrap_checked::<JsSession>(env, this) else {
-            return illegal_invocation(env);
-        };
+    on_receiver::<JsSession, 0>(env, info, |session, _, _, _| {
         number(env, session.core.borrow().error_score())
     })
 }
@@ -177,11 +171,7 @@ unsafe extern "C" fn usage_count(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    guarded(env, || {
-        let (this, _, _) = this_and_arg(env, info);
-        let Some(session) = unwrap_checked::<JsSession>(env, this) else {
-            return illegal_invocation(env);
-        };
+    on_receiver::<JsSession, 0>(env, info, |session, _, _, _| {
         number(env, session.core.borrow().usage_count())
     })
 }
@@ -223,28 +213,11 @@ pub(crate) unsafe fn with_id_arg<R>(
     f(id)
 }
 
-/// `_acquire(id?)`: a string id is read into a stack buffer (ids are short); anything else means "no id".
-unsafe extern "C" fn acquire(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    guarded(env, || {
-        let (this, arg, argc) = this_and_arg(env, info);
-        let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else {
-            return illegal_invocation(env);
-        };
-        with_id_arg(env, arg, argc, |id| {
-            number(env, pool.acquire_slot(id) as f64)
-        })
-    })
-}
-
 unsafe extern "C" fn usable_sessions_count(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    guarded(env, || {
-        let (this, _, _) = this_and_arg(env, info);
-        let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else {
-            return illegal_invocation(env);
-        };
+    on_receiver::<JsSessionPool, 0>(env, info, |pool, _, _, _| {
         number(env, f64::from(pool.usable_sessions_count()))
     })
 }
@@ -253,11 +226,7 @@ unsafe extern "C" fn retired_sessions_count(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    guarded(env, || {
-        let (this, _, _) = this_and_arg(env, info);
-        let Some(pool) = unwrap_checked::<JsSessionPool>(env, this) else {
-            return illegal_invocation(env);
-        };
+    on_receiver::<JsSessionPool, 0>(env, info, |pool, _, _, _| {
         number(env, f64::from(pool.retired_sessions_count()))
     })
 }
@@ -329,11 +298,7 @@ unsafe extern "C" fn cookie_string_for(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    guarded(env, || {
-        let (this, [url], _) = this_and_args::<1>(env, info);
-        let Some(session) = unwrap_checked::<JsSession>(env, this) else {
-            return illegal_invocation(env);
-        };
+    on_receiver::<JsSession, 1>(env, info, |session, _, [url], _| {
         let Some(url) = string_value(env, url) else {
             return illegal_invocation(env);
         };
@@ -362,11 +327,7 @@ unsafe extern "C" fn set_cookie_headers_joined(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    guarded(env, || {
-        let (this, [joined, count, url], argc) = this_and_args::<3>(env, info);
-        let Some(session) = unwrap_checked::<JsSession>(env, this) else {
-            return illegal_invocation(env);
-        };
+    on_receiver::<JsSession, 3>(env, info, |session, _, [joined, count, url], argc| {
         let mut expected: u32 = 0;
         if argc < 2 || sys::napi_get_value_uint32(env, count, &mut expected) != sys::Status::napi_ok
         {
@@ -454,7 +415,6 @@ pub fn install_fast_paths(env: Env, session_proto: Object, pool_proto: Object) -
         &env,
         &pool_proto,
         &[
-            (c"_acquire", Kind::Method(acquire)),
             (c"usableSessionsCount", Kind::Getter(usable_sessions_count)),
             (
                 c"retiredSessionsCount",

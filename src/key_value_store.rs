@@ -39,11 +39,18 @@ pub(crate) fn open_store(
     FileStore::open(storage_dir, store_id, key).map_err(|e| Error::from_reason(e.to_string()))
 }
 
-/// A snapshot waiting for its `userData` (collected in JS, possibly over several event-loop turns).
+/// A snapshot being captured: its sessions so far, and per captured session the `userData` text of those that
+/// have no JS object yet (restored and not used since).
+#[derive(Default)]
+pub struct CapturedSessions {
+    pub(crate) snapshot: PoolSnapshot,
+    pub(crate) unwrapped_user_data: Vec<Option<Arc<str>>>,
+}
+
+/// A snapshot waiting for its sessions (captured a chunk per event-loop turn) and their `userData` (collected
+/// in JS); taken out when it is written.
 pub struct SnapshotHolder {
-    /// The snapshot (its sessions as captured so far), and per captured session the `userData` text of those that
-    /// have no JS object yet.
-    pub(crate) snapshot: std::cell::RefCell<Option<(PoolSnapshot, Vec<Option<Arc<str>>>)>>,
+    pub(crate) captured: std::cell::RefCell<Option<CapturedSessions>>,
     /// The sessions to capture, in `getState()` order: slot and insertion number when the snapshot started.
     pub(crate) order: Vec<(u32, u64)>,
 }
@@ -51,11 +58,9 @@ pub struct SnapshotHolder {
 /// Writes a snapshot to the record, atomically, on a worker thread.
 pub struct WriteStateTask {
     pub(crate) store: FileStore,
-    pub(crate) snapshot: PoolSnapshot,
+    pub(crate) captured: CapturedSessions,
     /// A JSON array of the `userData` of the sessions that have a JS object, in the snapshot's order.
     pub(crate) user_data_json: String,
-    /// Per session of the snapshot: the `userData` text of a restored session that has no JS object yet.
-    pub(crate) unwrapped_user_data: Vec<Option<Arc<str>>>,
 }
 
 /// One JSON array of every session's `userData`: the texts of sessions without a JS object in their places,
@@ -102,8 +107,8 @@ impl Task for WriteStateTask {
     type JsValue = ();
 
     fn compute(&mut self) -> Result<()> {
-        let snapshot = &self.snapshot;
-        let merged = merge_user_data(&self.user_data_json, &self.unwrapped_user_data)
+        let snapshot = &self.captured.snapshot;
+        let merged = merge_user_data(&self.user_data_json, &self.captured.unwrapped_user_data)
             .map_err(Error::from_reason)?;
         let user_data = merged.as_deref().unwrap_or(&self.user_data_json);
         let written = self
@@ -116,9 +121,8 @@ impl Task for WriteStateTask {
                 ))
             });
         // Free the snapshot here, on the worker thread, not when the task is dropped on the JS thread.
-        self.snapshot = PoolSnapshot::default();
+        self.captured = CapturedSessions::default();
         self.user_data_json = String::new();
-        self.unwrapped_user_data = Vec::new();
         written
     }
 

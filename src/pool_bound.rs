@@ -56,7 +56,7 @@ unsafe fn u32_arg(env: sys::napi_env, value: sys::napi_value) -> Option<u32> {
         .then_some(out)
 }
 
-/// `acquire(id?)`: as the pool's `_acquire`.
+/// `acquire(id?)`: the allocation step of `getSession(id?)` (`acquire_in`); a non-string argument means "no id".
 unsafe extern "C" fn bound_acquire(
     env: sys::napi_env,
     info: sys::napi_callback_info,

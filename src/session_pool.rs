@@ -21,7 +21,8 @@ use crate::cookie_jar::JarCell;
 use crate::error::{option_error, pool_error, type_error};
 use crate::js_options::{get_option, number_list, options_object, own_names, read_known_options};
 use crate::key_value_store::{
-    open_store, ParseStateTask, ReadStateTask, RestoreList, SnapshotHolder, WriteStateTask,
+    open_store, CapturedSessions, ParseStateTask, ReadStateTask, RestoreList, SnapshotHolder,
+    WriteStateTask,
 };
 use crate::now_ms;
 use crate::session::json_parse;
@@ -309,7 +310,10 @@ impl JsSessionPool {
         };
         let order = core.slots_and_seqs_in_order();
         External::new(SnapshotHolder {
-            snapshot: RefCell::new(Some((snapshot, Vec::new()))),
+            captured: RefCell::new(Some(CapturedSessions {
+                snapshot,
+                unwrapped_user_data: Vec::new(),
+            })),
             order,
         })
     }
@@ -331,8 +335,12 @@ impl JsSessionPool {
         start: u32,
         end: u32,
     ) -> Result<Uint32Array> {
-        let mut taken = holder.snapshot.borrow_mut();
-        let Some((snapshot, unwrapped_user_data)) = taken.as_mut() else {
+        let mut taken = holder.captured.borrow_mut();
+        let Some(CapturedSessions {
+            snapshot,
+            unwrapped_user_data,
+        }) = taken.as_mut()
+        else {
             return Err(crate::error::plain_error(
                 &env,
                 "This snapshot was already written",
@@ -397,7 +405,7 @@ impl JsSessionPool {
         user_data_json: String,
     ) -> Result<AsyncTask<WriteStateTask>> {
         let store = open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?;
-        let Some((snapshot, unwrapped_user_data)) = holder.snapshot.borrow_mut().take() else {
+        let Some(captured) = holder.captured.borrow_mut().take() else {
             return Err(crate::error::plain_error(
                 &env,
                 "This snapshot was already written",
@@ -405,9 +413,8 @@ impl JsSessionPool {
         };
         Ok(AsyncTask::new(WriteStateTask {
             store,
-            snapshot,
+            captured,
             user_data_json,
-            unwrapped_user_data,
         }))
     }
 
@@ -610,12 +617,5 @@ impl JsSessionPool {
             unwrapped.resize(at + 1, None);
         }
         unwrapped[at] = user_data;
-    }
-
-    /// The allocation step of `getSession(id?)` (called by the raw `_acquire` in `fast_paths.rs`): a slot, or
-    /// -1 (no usable session with that id), -2 (create one), -3 (create one; evicted slots are waiting in
-    /// `_takeEvicted()`).
-    pub(crate) fn acquire_slot(&self, id: Option<&str>) -> i64 {
-        acquire_in(&self.core, id)
     }
 }
