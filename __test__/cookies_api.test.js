@@ -108,7 +108,7 @@ describe('setCookiesFromResponse and putResponse', () => {
     })
 
     test(`${method}: values holding a NUL give what Crawlee gives`, () => {
-      // The values cross to the native side joined by NULs; a value holding a NUL itself takes the list route.
+      // Each value crosses to the native side as its own string, NULs and all.
       const cases = [
         ['a=1\u0000x', 'b=2'],
         ['a=1', 'b=2\u0000; Path=/', 'c=3'],
@@ -127,6 +127,23 @@ describe('setCookiesFromResponse and putResponse', () => {
       const s = ourSession()
       s[method]({ url: URL_A, headers: { 'set-cookie': ['e=5\r\nf=6', 'g=7\nh=8\u0000x'] } })
       assert.equal(s.getCookieString(URL_A), 'e=5; f=6; g=7; h=8')
+    })
+
+    test(`${method}: any number of values as Crawlee stores them; list entries that are not strings taken as their text`, () => {
+      // Values cross four per native call: 1, 4, 5, 9 values cover a partial, a full and a second call.
+      for (const count of [1, 4, 5, 9]) {
+        const values = Array.from({ length: count }, (_, i) => `v${i}=${i}; Path=/`)
+        const o = ourSession()
+        const c = crawleeSession()
+        o[method]({ url: URL_A, headers: { 'set-cookie': values } })
+        c.setCookiesFromResponse({ url: URL_A, headers: { 'set-cookie': values } })
+        assert.equal(o.getCookieString(URL_A), c.getCookieString(URL_A), `${count} values`)
+        assert.equal(o.getCookieString(URL_A).split('; ').length, count)
+      }
+      // A list holding a number or an object: each entry is taken as its string.
+      const o = ourSession()
+      o[method]({ url: URL_A, headers: { 'set-cookie': ['a=1', 42, { toString: () => 'b=2' }] } })
+      assert.equal(o.getCookieString(URL_A), 'a=1; b=2')
     })
 
     test(`${method}: bad, foreign and insecure cookies are skipped without a throw`, () => {

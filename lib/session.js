@@ -36,7 +36,12 @@ function setCookieValues(headers) {
     }
   }
   if (raw === undefined || raw === null || raw === '') return []
-  return Array.isArray(raw) ? raw.map(String) : [String(raw)]
+  if (!Array.isArray(raw)) return [String(raw)]
+  // Clients give strings; a copy is made only for anything else.
+  for (let i = 0; i < raw.length; i++) {
+    if (typeof raw[i] !== 'string') return raw.map(String)
+  }
+  return raw
 }
 
 function urlString(url) {
@@ -81,10 +86,10 @@ function installSessionMethods(Session) {
       const values = setCookieValues(headers)
       if (values.length === 0) return
       const url = urlString(typeof response.url === 'function' ? response.url() : response.url)
-      // One string across, the values joined by NULs; a value that holds a NUL itself makes the native side
-      // refuse the joined form, and the list goes across as it is.
-      const joined = values.length === 1 ? values[0] : values.join('\0')
-      if (this._setCookieHeadersJoined(joined, values.length, url) === -1) this._setCookieHeaders(values, url)
+      // Up to four values per call, each its own string argument (src/fast_paths.rs).
+      for (let i = 0; i < values.length; i += 4) {
+        this._setCookieValues(url, values[i], values[i + 1], values[i + 2], values[i + 3])
+      }
     } catch {
       // Crawlee logs and carries on when a response cannot be read; so do we.
     }
@@ -113,7 +118,10 @@ function installSessionMethods(Session) {
 
   /** The cookies for `url` in the browsers' format, ready for `page.setCookie` / `context.addCookies`. */
   function getCookies(url) {
-    return unpackBrowserCookies(this._getBrowserCookiesPacked(urlString(url) ?? url))
+    const href = urlString(url)
+    // A string takes the raw native path (src/fast_paths.rs); anything else the generated method, which names a
+    // bad argument in its TypeError.
+    return unpackBrowserCookies(typeof href === 'string' ? this._browserCookiesPackedFor(href) : this._getBrowserCookiesPacked(url))
   }
 
   const methods = {

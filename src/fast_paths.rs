@@ -275,6 +275,36 @@ unsafe fn string_value(env: sys::napi_env, value: sys::napi_value) -> Option<Str
     String::from_utf8(buf).ok()
 }
 
+/// Appends a JS string argument to `out` as UTF-8 (V8 writes valid UTF-8, lone surrogates replaced); `false`,
+/// with `out` unchanged, for anything that is not a string.
+unsafe fn append_string_value(env: sys::napi_env, value: sys::napi_value, out: &mut Vec<u8>) -> bool {
+    if value.is_null() {
+        return false;
+    }
+    let mut len: usize = 0;
+    if sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len)
+        != sys::Status::napi_ok
+    {
+        return false;
+    }
+    out.reserve(len + 1);
+    let start = out.len();
+    let mut written: usize = 0;
+    let status = sys::napi_get_value_string_utf8(
+        env,
+        value,
+        out.as_mut_ptr().add(start).cast(),
+        len + 1,
+        &mut written,
+    );
+    if status != sys::Status::napi_ok {
+        return false;
+    }
+    // napi wrote `written` bytes (at most `len`) into the reserved room.
+    out.set_len(start + written.min(len));
+    true
+}
+
 /// Throws a cookie error as `cookie_error` does: `TypeError` for an unusable URL, `Error` otherwise.
 unsafe fn throw_cookie_error(
     env: sys::napi_env,
@@ -292,6 +322,18 @@ unsafe fn throw_cookie_error(
     ptr::null_mut()
 }
 
+/// A JS string of `text`. ASCII text (nearly every cookie header) is made as Latin-1, which V8 copies as it
+/// is, where UTF-8 would be decoded and validated first.
+unsafe fn js_string(env: sys::napi_env, text: &str) -> sys::napi_value {
+    let mut out = ptr::null_mut();
+    if text.is_ascii() {
+        sys::napi_create_string_latin1(env, text.as_ptr().cast(), text.len() as isize, &mut out);
+    } else {
+        sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut out);
+    }
+    out
+}
+
 /// `_cookieStringFor(url)`: `getCookieString` for a URL given as a string (lib/session.js sends other
 /// arguments to the generated method, which names them in its TypeError).
 unsafe extern "C" fn cookie_string_for(
@@ -305,49 +347,93 @@ unsafe extern "C" fn cookie_string_for(
         let text =
             crate::cookie_jar::jar_mut(&session.jar).get_cookie_string(&url, crate::now_ms());
         match text {
-            Ok(text) => {
-                let mut out = ptr::null_mut();
-                sys::napi_create_string_utf8(
-                    env,
-                    text.as_ptr().cast(),
-                    text.len() as isize,
-                    &mut out,
-                );
-                out
-            }
+            Ok(text) => js_string(env, &text),
             Err(e) => throw_cookie_error(env, e),
         }
     })
 }
 
-/// `_setCookieHeadersJoined(joined, count, url)`: stores `count` `Set-Cookie` values given joined by NULs.
-/// Returns how many were not stored, or -1 when `joined` does not split into `count` values (a value held a
-/// NUL): the caller then sends them as a list.
-unsafe extern "C" fn set_cookie_headers_joined(
+/// How many `Set-Cookie` values one `_setCookieValues` call takes (lib/session.js sends more in turns).
+const VALUES_PER_CALL: usize = 4;
+
+/// `_setCookieValues(url, v0, v1, v2, v3)`: stores the `Set-Cookie` values given as the string arguments after
+/// `url` (up to the first that is not a string). Returns how many were not stored (all of them for a `url`
+/// that is not a string). The values come as separate strings: joining them in JS cost more than the calls
+/// that read them here.
+unsafe extern "C" fn set_cookie_values(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    on_receiver::<JsSession, 3>(env, info, |session, _, [joined, count, url], argc| {
-        let mut expected: u32 = 0;
-        if argc < 2 || sys::napi_get_value_uint32(env, count, &mut expected) != sys::Status::napi_ok
-        {
-            return illegal_invocation(env);
+    on_receiver::<JsSession, { VALUES_PER_CALL + 1 }>(env, info, |session, _, args, argc| {
+        let [url, values @ ..] = args;
+        let mut text = Vec::new();
+        let mut ends = [0usize; VALUES_PER_CALL];
+        let mut count = 0;
+        for value in values.into_iter().take(argc.saturating_sub(1)) {
+            if !append_string_value(env, value, &mut text) {
+                break;
+            }
+            ends[count] = text.len();
+            count += 1;
         }
-        let Some(joined) = string_value(env, joined) else {
-            return illegal_invocation(env);
+        let Ok(text) = std::str::from_utf8(&text) else {
+            return number(env, count as f64);
         };
-        if joined.split('\0').count() != expected as usize {
-            return number(env, -1.0);
-        }
         let Some(url) = string_value(env, url) else {
-            return number(env, f64::from(expected));
+            return number(env, count as f64);
         };
+        let mut start = 0;
+        let values = ends[..count].iter().map(|&end| {
+            let value = &text[start..end];
+            start = end;
+            value
+        });
         let errors = crate::cookie_jar::jar_mut(&session.jar).set_cookies_from_headers(
-            joined.split('\0'),
+            values,
             &url,
             crate::now_ms(),
         );
         number(env, errors.len() as f64)
+    })
+}
+
+/// `_setBrowserCookiesPacked(packed, count, url)`: stores `count` browser cookies given packed (core
+/// `cookies::packed`). Returns how many were not stored, or -1 when the text does not hold `count` entries (a
+/// field had a NUL in it): lib/session.js then sends the list as JSON.
+unsafe extern "C" fn set_browser_cookies_packed(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    on_receiver::<JsSession, 3>(env, info, |session, _, [packed, count, url], _| {
+        let mut expected: u32 = 0;
+        if sys::napi_get_value_uint32(env, count, &mut expected) != sys::Status::napi_ok {
+            return illegal_invocation(env);
+        }
+        let Some(packed) = string_value(env, packed) else {
+            return illegal_invocation(env);
+        };
+        let url = string_value(env, url);
+        match session.set_browser_cookies_packed(&packed, expected as usize, url.as_deref()) {
+            Some(not_stored) => number(env, not_stored as f64),
+            None => number(env, -1.0),
+        }
+    })
+}
+
+/// `_browserCookiesPackedFor(url)`: `getCookies` for a URL given as a string, packed (lib/session.js sends
+/// other arguments to the generated `_getBrowserCookiesPacked`, which reads URL objects and names a bad one).
+unsafe extern "C" fn browser_cookies_packed_for(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    on_receiver::<JsSession, 1>(env, info, |session, _, [url], _| {
+        let Some(url) = string_value(env, url) else {
+            return illegal_invocation(env);
+        };
+        match session.browser_cookies_packed(&url) {
+            Ok(text) => js_string(env, &text),
+            Err(e) => throw_cookie_error(env, e),
+        }
     })
 }
 
@@ -405,9 +491,14 @@ pub fn install_fast_paths(env: Env, session_proto: Object, pool_proto: Object) -
             (c"errorScore", Kind::Getter(error_score)),
             (c"usageCount", Kind::Getter(usage_count)),
             (c"_cookieStringFor", Kind::Method(cookie_string_for)),
+            (c"_setCookieValues", Kind::Method(set_cookie_values)),
             (
-                c"_setCookieHeadersJoined",
-                Kind::Method(set_cookie_headers_joined),
+                c"_setBrowserCookiesPacked",
+                Kind::Method(set_browser_cookies_packed),
+            ),
+            (
+                c"_browserCookiesPackedFor",
+                Kind::Method(browser_cookies_packed_for),
             ),
         ],
     )?;

@@ -213,21 +213,6 @@ impl JsSession {
         Ok(out)
     }
 
-    /// Stores the cookies of `Set-Cookie` header values received from `url`; cookies that cannot be
-    /// stored are skipped. Returns how many were skipped.
-    #[napi(js_name = "_setCookieHeaders", skip_typescript)]
-    pub fn set_cookie_headers(&self, headers: Vec<String>, url: Option<String>) -> u32 {
-        let Some(url) = url else {
-            return headers.len() as u32;
-        };
-        let errors = jar_mut(&self.jar).set_cookies_from_headers(
-            headers.iter().map(String::as_str),
-            &url,
-            now_ms(),
-        );
-        errors.len() as u32
-    }
-
     /// Stores browser-format cookies given as a JSON array; bad ones are skipped. Returns how many were.
     #[napi(js_name = "_setBrowserCookiesJson", skip_typescript)]
     pub fn set_browser_cookies_json(&self, cookies_json: String, url: Option<String>) -> u32 {
@@ -249,54 +234,14 @@ impl JsSession {
         unreadable + errors.len() as u32
     }
 
-    /// Stores a list of browser cookies given in the packed form (core `cookies::packed`), `count` entries.
-    /// Returns how many were not stored, or -1 when the text does not hold `count` entries (a field had a
-    /// NUL in it): the caller then sends the list as JSON.
-    #[napi(js_name = "_setBrowserCookiesPacked", skip_typescript)]
-    pub fn set_browser_cookies_packed(
-        &self,
-        packed: String,
-        count: u32,
-        url: Option<String>,
-    ) -> i32 {
-        let Some(entries) = unpack_browser_cookies(&packed, count as usize) else {
-            return -1;
-        };
-        let cookies: Vec<BrowserCookieRef> = entries
-            .iter()
-            .filter_map(|entry| match entry {
-                PackedEntry::Cookie(cookie) => Some(*cookie),
-                PackedEntry::NotACookie => None,
-            })
-            .collect();
-        let unreadable = entries.len() - cookies.len();
-        let Some(url) = url else {
-            return entries.len() as i32;
-        };
-        let max_age_secs = self.core.borrow().max_age_secs();
-        let errors =
-            jar_mut(&self.jar).set_browser_cookie_refs(&cookies, &url, max_age_secs, now_ms());
-        (unreadable + errors.len()) as i32
-    }
-
     /// The cookies for `url` in the browsers' format, packed (core `cookies::packed`); or, when a cookie holds
-    /// a NUL that form cannot carry, `"\u0001"` followed by the JSON array.
+    /// a NUL that form cannot carry, `"\u0001"` followed by the JSON array. lib/session.js calls this for a URL
+    /// that is not a string (src/fast_paths.rs takes strings).
     #[napi(js_name = "_getBrowserCookiesPacked", skip_typescript)]
     pub fn get_browser_cookies_packed(&self, env: Env, url: Option<Unknown>) -> Result<String> {
         let url = url_arg(&env, url, "getCookies")?;
-        let mut out = String::new();
-        let packed = jar_mut(&self.jar)
-            .pack_browser_cookies(&url, now_ms(), &mut out)
-            .map_err(|e| cookie_error(&env, e))?;
-        if packed {
-            return Ok(out);
-        }
-        let cookies = jar_mut(&self.jar)
-            .get_browser_cookies(&url, now_ms())
-            .map_err(|e| cookie_error(&env, e))?;
-        let json =
-            serde_json::to_string(&cookies).map_err(|e| Error::from_reason(e.to_string()))?;
-        Ok(format!("\u{1}{json}"))
+        self.browser_cookies_packed(&url)
+            .map_err(|e| cookie_error(&env, e))
     }
 
     /// The `Cookie` header value for `url` (`a=1; b=2`); throws without a URL.
@@ -512,6 +457,49 @@ impl JsSession {
 }
 
 impl JsSession {
+    /// Stores a list of browser cookies given in the packed form (core `cookies::packed`), `count` entries, for
+    /// `url`. Returns how many were not stored (all of them without a URL), or `None` when the text does not
+    /// hold `count` entries (a field had a NUL in it): the caller then sends the list as JSON.
+    pub(crate) fn set_browser_cookies_packed(
+        &self,
+        packed: &str,
+        count: usize,
+        url: Option<&str>,
+    ) -> Option<usize> {
+        let entries = unpack_browser_cookies(packed, count)?;
+        let cookies: Vec<BrowserCookieRef> = entries
+            .iter()
+            .filter_map(|entry| match entry {
+                PackedEntry::Cookie(cookie) => Some(*cookie),
+                PackedEntry::NotACookie => None,
+            })
+            .collect();
+        let unreadable = entries.len() - cookies.len();
+        let Some(url) = url else {
+            return Some(entries.len());
+        };
+        let max_age_secs = self.core.borrow().max_age_secs();
+        let errors =
+            jar_mut(&self.jar).set_browser_cookie_refs(&cookies, url, max_age_secs, now_ms());
+        Some(unreadable + errors.len())
+    }
+
+    /// The cookies for `url` in the browsers' format, packed; or, when a cookie holds a NUL that form cannot
+    /// carry, `"\u0001"` followed by the JSON array.
+    pub(crate) fn browser_cookies_packed(
+        &self,
+        url: &str,
+    ) -> std::result::Result<String, session_pool_core::cookies::CookieError> {
+        let mut out = String::new();
+        if jar_mut(&self.jar).pack_browser_cookies(url, now_ms(), &mut out)? {
+            return Ok(out);
+        }
+        let cookies = jar_mut(&self.jar).get_browser_cookies(url, now_ms())?;
+        // Plain strings, numbers and booleans: serializing them cannot fail.
+        let json = serde_json::to_string(&cookies).unwrap_or_else(|_| "[]".to_owned());
+        Ok(format!("\u{1}{json}"))
+    }
+
     fn retire_on_codes(
         &self,
         env: &Env,

@@ -465,8 +465,8 @@ mod tests {
         }
         // Retire two sessions: the picks drawn ahead may be theirs, but no retired session is ever handed out;
         // the first pick of a retired one evicts both and asks for a new session.
-        sessions[2].borrow_mut().retire();
-        sessions[7].borrow_mut().retire();
+        let _ = sessions[2].borrow_mut().retire();
+        let _ = sessions[7].borrow_mut().retire();
         let mut created = 0;
         for _ in 0..1_000 {
             match pool.acquire(None, NOW) {

@@ -606,20 +606,36 @@ pub(crate) fn canonical_same_site(value: &str) -> Option<&'static str> {
     }
 }
 
-/// tough's `cookieCompare`, the order of `getCookies` and of the `Cookie` header: longer paths
-/// first, then earlier creation; `a_index`/`b_index` (the order they were stored in) break ties.
-pub(crate) fn cookie_compare(a: &Cookie, a_index: usize, b: &Cookie, b_index: usize) -> Ordering {
-    // Cookies without a creation date sort as if created at the 2038 limit, as in tough.
-    const MAX_TIME: f64 = 2_147_483_647_000.0;
-    let creation = |c: &Cookie| c.creation().millis().unwrap_or(MAX_TIME);
-    b.path_len()
-        .cmp(&a.path_len())
-        .then_with(|| {
-            creation(a)
-                .partial_cmp(&creation(b))
-                .unwrap_or(Ordering::Equal)
-        })
-        .then_with(|| a_index.cmp(&b_index))
+/// What tough's `cookieCompare` reads of a cookie, the order of `getCookies` and of the `Cookie`
+/// header: longer paths first, then earlier creation; the order they were stored in breaks ties.
+#[derive(Clone, Copy)]
+pub(crate) struct SendOrder {
+    path_len: usize,
+    creation: f64,
+}
+
+impl SendOrder {
+    pub(crate) fn of(cookie: &Cookie) -> Self {
+        // Cookies without a creation date sort as if created at the 2038 limit, as in tough.
+        const MAX_TIME: f64 = 2_147_483_647_000.0;
+        Self {
+            path_len: cookie.path_len(),
+            creation: cookie.creation().millis().unwrap_or(MAX_TIME),
+        }
+    }
+
+    /// `cookieCompare` of the cookies stored at `index` and `other_index`.
+    pub(crate) fn compare(&self, index: usize, other: &Self, other_index: usize) -> Ordering {
+        other
+            .path_len
+            .cmp(&self.path_len)
+            .then_with(|| {
+                self.creation
+                    .partial_cmp(&other.creation)
+                    .unwrap_or(Ordering::Equal)
+            })
+            .then_with(|| index.cmp(&other_index))
+    }
 }
 
 /// A number as JS `String(n)` writes it: integers without a fraction, exponents from 1e21.

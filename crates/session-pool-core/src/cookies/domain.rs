@@ -87,6 +87,16 @@ pub fn canonical_domain(domain: &str) -> Option<String> {
 /// tough-cookie's `domainMatch` on already canonical names: `host` is `cookie_domain` or a
 /// subdomain of it, and is not an IP address.
 pub fn domain_match(host: &str, cookie_domain: &str) -> bool {
+    domain_match_when(host, cookie_domain, || is_ip_for_domain_match(host))
+}
+
+/// [`domain_match`] for a caller that knows (or remembers) whether `host` is an IP address, which is
+/// asked only when the answer depends on it.
+pub(crate) fn domain_match_when(
+    host: &str,
+    cookie_domain: &str,
+    host_is_ip: impl FnOnce() -> bool,
+) -> bool {
     if host == cookie_domain {
         return true;
     }
@@ -99,7 +109,12 @@ pub fn domain_match(host: &str, cookie_domain: &str) -> bool {
     if host.as_bytes().get(idx - 1) != Some(&b'.') {
         return false;
     }
-    !is_ip_for_domain_match(host)
+    !host_is_ip()
+}
+
+/// Whether `host` counts as an IP address for [`domain_match`].
+pub(crate) fn is_ip_host(host: &str) -> bool {
+    is_ip_for_domain_match(host)
 }
 
 /// tough-cookie's `pathMatch` (RFC 6265 section 5.1.4).
@@ -297,13 +312,14 @@ pub(crate) enum Candidates<'a> {
 }
 
 impl<'a> Candidates<'a> {
-    /// The candidates for `host`, the same names as `permute_domain(host)` lists.
-    pub(crate) fn of(host: &'a str) -> Result<Self, CookieError> {
-        let Some(suffix) = public_suffix(host)? else {
-            return Ok(Self::Exactly(host));
+    /// The candidates for `host`, the same names as `permute_domain(host)` lists, given `suffix`:
+    /// `public_suffix(host)`.
+    pub(crate) fn with_suffix(host: &'a str, suffix: Option<&'a str>) -> Self {
+        let Some(suffix) = suffix else {
+            return Self::Exactly(host);
         };
         if suffix == host {
-            return Ok(Self::Exactly(host));
+            return Self::Exactly(host);
         }
         // As in `permute_domain`: one trailing dot dropped, JS `slice(0, -n)` giving "" past the start.
         let trimmed = host.strip_suffix('.').unwrap_or(host);
@@ -312,7 +328,7 @@ impl<'a> Candidates<'a> {
             .checked_sub(suffix.len() + 1)
             .and_then(|end| trimmed.get(..end))
             .unwrap_or("");
-        Ok(Self::Permutations { suffix, prefix })
+        Self::Permutations { suffix, prefix }
     }
 
     /// Whether `domain` is one of the names.
@@ -502,10 +518,11 @@ mod tests {
             domains.push(format!("{host}."));
         }
         for host in hosts {
-            let Ok(candidates) = Candidates::of(host) else {
+            let Ok(suffix) = public_suffix(host) else {
                 assert!(permute_domain(host).is_err(), "{host}");
                 continue;
             };
+            let candidates = Candidates::with_suffix(host, suffix);
             let list = permute_domain(host).ok().flatten();
             for domain in &domains {
                 let expected = match &list {

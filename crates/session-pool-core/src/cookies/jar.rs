@@ -3,15 +3,15 @@
 //! enforced silently, Secure cookies stored only from secure origins).
 
 use super::browser::{BrowserCookie, BrowserCookieRef};
-use super::cookie::{cookie_compare, Cookie, CookieTime};
+use super::cookie::{Cookie, CookieTime, SendOrder};
 use super::date::time_clip;
 use super::domain::{
-    canonical_domain, default_path, domain_match, is_ipv4, is_ipv6, path_match, public_suffix,
-    Candidates,
+    canonical_domain, default_path, domain_match, domain_match_when, is_ip_host, is_ipv4, is_ipv6,
+    path_match, public_suffix,
 };
 use super::error::CookieError;
 use super::packed::pack_browser_cookie;
-use super::parse::{js_trim, parse_set_cookie};
+use super::parse::{js_trim, parse_set_cookie_parts, split_at_byte, ParsedCookie};
 use super::request::RequestContext;
 
 /// A jar of cookies with tough-cookie 6's rules and order.
@@ -85,9 +85,9 @@ impl CookieJar {
     /// cookie is stored, replacing its namesake, and disappears at the next read.
     pub fn set_cookie(&mut self, raw: &str, url: &str, now_ms: f64) -> Result<bool, CookieError> {
         let context = RequestContext::parse(url)?;
-        let cookie = parse_set_cookie(raw, clip_now(now_ms))
+        let parsed = parse_set_cookie_parts(raw)
             .ok_or_else(|| CookieError::rejected("Cookie failed to parse"))?;
-        self.store(cookie, &context, now_ms, true)
+        Ok(self.store_parsed(&parsed, &context, now_ms, true)?.is_some())
     }
 
     /// [`CookieJar::set_cookie`] returning the cookie as stored (what tough's `setCookieSync` returns);
@@ -99,9 +99,9 @@ impl CookieJar {
         now_ms: f64,
     ) -> Result<Option<&Cookie>, CookieError> {
         let context = RequestContext::parse(url)?;
-        let cookie = parse_set_cookie(raw, clip_now(now_ms))
+        let parsed = parse_set_cookie_parts(raw)
             .ok_or_else(|| CookieError::rejected("Cookie failed to parse"))?;
-        let slot = self.store_at(cookie, &context, now_ms, true)?;
+        let slot = self.store_parsed(&parsed, &context, now_ms, true)?;
         Ok(slot.and_then(|i| self.cookies.get(i)))
     }
 
@@ -150,13 +150,16 @@ impl CookieJar {
             Err(error) => return vec![error],
         };
         let mut errors = Vec::new();
-        for line in headers.into_iter().flat_map(|header| header.split('\n')) {
+        for line in headers
+            .into_iter()
+            .flat_map(|header| split_at_byte(header, b'\n'))
+        {
             if js_trim(line).is_empty() {
                 continue;
             }
-            let outcome = parse_set_cookie(line, clip_now(now_ms))
+            let outcome = parse_set_cookie_parts(line)
                 .ok_or_else(|| CookieError::rejected("Cookie failed to parse"))
-                .and_then(|cookie| self.store(cookie, &context, now_ms, true));
+                .and_then(|parsed| self.store_parsed(&parsed, &context, now_ms, true));
             if let Err(error) = outcome {
                 errors.push(error);
             }
@@ -313,19 +316,10 @@ impl CookieJar {
         now_ms: f64,
         http: bool,
     ) -> Result<Option<usize>, CookieError> {
-        let now = clip_now(now_ms);
         // The host and the default path are put in at the end, in one go.
         let mut host_domain = false;
         if let Some(domain) = cookie.domain().filter(|d| !d.is_empty()) {
-            let known = context
-                .accepted_domains
-                .borrow()
-                .iter()
-                .any(|d| **d == *domain);
-            if !known {
-                check_domain(domain, context)?;
-                context.accepted_domains.borrow_mut().push(domain.into());
-            }
+            accept_domain(domain, context)?;
             if cookie.host_only().is_none() {
                 cookie.set_host_only(Some(false));
             }
@@ -337,16 +331,7 @@ impl CookieJar {
         if path_from_url {
             cookie.set_path_is_default(Some(true));
         }
-        if cookie.secure() && !context.trustworthy {
-            return Err(CookieError::rejected(
-                "Cookie is Secure but this is not a secure connection",
-            ));
-        }
-        if !http && cookie.http_only() {
-            return Err(CookieError::rejected(
-                "Cookie is HttpOnly and this isn't an HTTP API",
-            ));
-        }
+        check_origin(&cookie, context, http)?;
         if host_domain || path_from_url {
             let domain = if host_domain {
                 Some(context.host.as_str())
@@ -361,6 +346,39 @@ impl CookieJar {
             // Laid out beside the old strings, which the new ones may borrow from.
             cookie = cookie.with_domain_and_path(domain, path);
         }
+        self.place(cookie, now_ms, http)
+    }
+
+    /// [`CookieJar::store_at`] for a parsed `Set-Cookie` value: the same checks in the same order, the
+    /// cookie built once with its final domain and path.
+    fn store_parsed(
+        &mut self,
+        parsed: &ParsedCookie<'_>,
+        context: &RequestContext,
+        now_ms: f64,
+        http: bool,
+    ) -> Result<Option<usize>, CookieError> {
+        let domain = match parsed.domain.as_deref() {
+            Some(domain) => {
+                accept_domain(domain, context)?;
+                domain
+            }
+            None => context.host.as_str(),
+        };
+        let path = parsed.path.unwrap_or_else(|| default_path(&context.path));
+        let mut cookie = parsed.to_cookie(Some(domain), Some(path), clip_now(now_ms));
+        cookie.set_host_only(Some(parsed.domain.is_none()));
+        if parsed.path.is_none() {
+            cookie.set_path_is_default(Some(true));
+        }
+        check_origin(&cookie, context, http)?;
+        self.place(cookie, now_ms, http)
+    }
+
+    /// Stores a cookie whose domain and path are final: the prefix rules, then in the place of its
+    /// namesake (keeping that one's creation time) or at the end.
+    fn place(&mut self, mut cookie: Cookie, now_ms: f64, http: bool) -> Result<Option<usize>, CookieError> {
+        let now = clip_now(now_ms);
         if !prefix_rules_met(&cookie) {
             // tough's default prefixSecurity is 'silent': such a cookie is dropped without error.
             return Ok(None);
@@ -396,28 +414,30 @@ impl CookieJar {
         }
         let now = clip_now(now_ms);
         // tough's memory store only looks under these domains.
-        let candidates = Candidates::of(&context.host)?;
+        let candidates = context.candidates()?;
         let host = context.host.as_str();
         let path = if context.path.is_empty() {
             "/"
         } else {
             context.path.as_str()
         };
+        // Most cookies are host-only, sent when their domain is the host: whether the host is one of
+        // the candidates is asked once, not per cookie; the same for whether it is an IP address.
+        let host_is_candidate = candidates.contains(host);
+        let host_is_ip = std::cell::OnceCell::new();
         let matches = |c: &Cookie| -> bool {
             let (Some(domain), Some(cookie_path)) = (c.domain(), c.path()) else {
                 return false;
             };
-            if !candidates.contains(domain) || !path_match(path, cookie_path) {
-                return false;
-            }
             let domain_ok = if c.host_only() == Some(true) {
-                domain == host
+                host_is_candidate && domain == host
             } else {
-                domain_match(host, domain)
+                candidates.contains(domain)
+                    && domain_match_when(host, domain, || *host_is_ip.get_or_init(|| is_ip_host(host)))
             };
-            domain_ok && (!c.secure() || context.trustworthy)
+            domain_ok && path_match(path, cookie_path) && (!c.secure() || context.trustworthy)
         };
-        let mut selected = Vec::new();
+        let mut selected = Vec::with_capacity(self.cookies.len());
         let mut expired = false;
         for (i, cookie) in self.cookies.iter().enumerate() {
             if matches(cookie) {
@@ -435,10 +455,16 @@ impl CookieJar {
                 .filter(|&i| matches(&self.cookies[i]))
                 .collect();
         }
-        let cookies = &self.cookies;
-        selected.sort_by(|&a, &b| cookie_compare(&cookies[a], a, &cookies[b], b));
-        for &i in &selected {
+        // The sort keys are read once per cookie rather than once per comparison.
+        let mut keyed: Vec<(SendOrder, usize)> = selected
+            .iter()
+            .map(|&i| (SendOrder::of(&self.cookies[i]), i))
+            .collect();
+        keyed.sort_by(|(a, a_index), (b, b_index)| a.compare(*a_index, b, *b_index));
+        selected.clear();
+        for (_, i) in keyed {
             self.cookies[i].set_last_accessed(CookieTime::At(now));
+            selected.push(i);
         }
         Ok(selected)
     }
@@ -459,6 +485,32 @@ fn check_domain(domain: &str, context: &RequestContext) -> Result<(), CookieErro
             context.host
         )));
     }
+    Ok(())
+}
+
+/// The checks of a cookie against the connection it came over: Secure only from a secure origin,
+/// HttpOnly only from an HTTP API.
+fn check_origin(cookie: &Cookie, context: &RequestContext, http: bool) -> Result<(), CookieError> {
+    if cookie.secure() && !context.trustworthy {
+        return Err(CookieError::rejected(
+            "Cookie is Secure but this is not a secure connection",
+        ));
+    }
+    if !http && cookie.http_only() {
+        return Err(CookieError::rejected(
+            "Cookie is HttpOnly and this isn't an HTTP API",
+        ));
+    }
+    Ok(())
+}
+
+/// [`check_domain`], remembered per request host (see [`RequestContext::accepts_domain`]).
+fn accept_domain(domain: &str, context: &RequestContext) -> Result<(), CookieError> {
+    if context.accepts_domain(domain) {
+        return Ok(());
+    }
+    check_domain(domain, context)?;
+    context.accepted_domain(domain);
     Ok(())
 }
 

@@ -17,6 +17,7 @@
 
 use super::browser::BrowserCookieRef;
 use super::cookie::{canonical_same_site, Cookie};
+use super::parse::short_integer;
 use std::fmt::Write;
 
 /// Sent only over secure connections.
@@ -52,11 +53,8 @@ pub fn unpack_browser_cookies(text: &str, count: usize) -> Option<Vec<PackedEntr
     let mut fields = [""; FIELDS];
     let mut field = 0;
     let mut start = 0;
-    // One pass over the bytes: fields are short, so a byte loop beats a searcher per field.
-    for (at, &byte) in text.as_bytes().iter().enumerate() {
-        if byte != 0 {
-            continue;
-        }
+    // Fields are short (a searcher per field costs more than it saves); the NULs are found eight bytes at a time.
+    for at in Nuls::new(text.as_bytes()) {
         // NUL is ASCII, so both ends are character boundaries.
         fields[field] = text.get(start..at)?;
         start = at + 1;
@@ -72,6 +70,59 @@ pub fn unpack_browser_cookies(text: &str, count: usize) -> Option<Vec<PackedEntr
     (field == 0 && start == text.len() && entries.len() == count).then_some(entries)
 }
 
+/// The positions of the NUL bytes of a text, in order, found eight bytes at a time.
+struct Nuls<'a> {
+    bytes: &'a [u8],
+    /// Where the eight bytes of `mask` start.
+    chunk: usize,
+    /// The high bit of each NUL byte of the chunk not yet given out.
+    mask: u64,
+    /// Where the next chunk starts.
+    next: usize,
+}
+
+impl<'a> Nuls<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            chunk: 0,
+            mask: 0,
+            next: 0,
+        }
+    }
+}
+
+impl Iterator for Nuls<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+        while self.mask == 0 {
+            let start = self.next;
+            let end = self.bytes.len().min(start + 8);
+            let chunk = self.bytes.get(start..end).filter(|t| !t.is_empty())?;
+            let word = match <[u8; 8]>::try_from(chunk) {
+                Ok(word) => word,
+                Err(_) => {
+                    // A short last chunk is padded with non-NUL bytes.
+                    let mut word = [0xFF; 8];
+                    word[..chunk.len()].copy_from_slice(chunk);
+                    word
+                }
+            };
+            let x = u64::from_le_bytes(word);
+            // Per byte: (b & 0x7F) + 0x7F sets the high bit unless the low seven bits are 0, and cannot carry
+            // into the next byte; with `x` itself, the high bit is clear only for a zero byte.
+            self.mask = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+            self.chunk = start;
+            self.next = end;
+        }
+        let at = self.chunk + self.mask.trailing_zeros() as usize / 8;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
+}
+
 /// One entry from its seven fields; `None` when the flags field is not one flags character.
 fn read_entry<'a>(fields: &[&'a str; FIELDS]) -> Option<PackedEntry<'a>> {
     let [flags, name, value, expires, domain, path, same_site] = *fields;
@@ -81,7 +132,7 @@ fn read_entry<'a>(fields: &[&'a str; FIELDS]) -> Option<PackedEntry<'a>> {
         _ => return None,
     };
     let expires = given(bits, HAS_EXPIRES, expires)
-        .and_then(|e| e.parse::<f64>().ok())
+        .and_then(|e| short_integer(e).or_else(|| e.parse::<f64>().ok()))
         .filter(|e| e.is_finite());
     Some(PackedEntry::Cookie(BrowserCookieRef {
         name,
@@ -160,6 +211,21 @@ pub fn pack_browser_cookie(cookie: &Cookie, out: &mut String) -> bool {
 mod tests {
     use super::*;
     use crate::cookies::BrowserCookie;
+
+    #[test]
+    fn nuls_found_as_a_byte_scan_finds_them() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        for len in 0..70 {
+            for _ in 0..20 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| [0u8, 1, 0x7F, 0x80, 0xFF, b'a'][rng.usize(..6)])
+                    .collect();
+                let ours: Vec<usize> = Nuls::new(&bytes).collect();
+                let plain: Vec<usize> = (0..len).filter(|&i| bytes[i] == 0).collect();
+                assert_eq!(ours, plain, "{bytes:?}");
+            }
+        }
+    }
 
     fn packed_pair(c: &BrowserCookie) -> String {
         let flags = FLAGS_BASE
