@@ -5,10 +5,12 @@
 //! finds records by listing that folder, and needs no `__metadata__.json` (it writes one only in debug mode),
 //! so a file written here is read back by Crawlee and the other way round.
 //!
-//! Crash safety: the new content goes to a temporary file in the same folder, is fdatasynced, renamed over the
-//! record and the folder is fsynced, so a process killed at any moment leaves the old or the new complete file.
-//! The data goes to the disk while it is being written (early writeback), and the replaced record is closed on a
-//! background thread, so neither the final sync nor freeing the old file's blocks is much of a write's time.
+//! Crash safety: the new content goes to a temporary file in the same folder, is fdatasynced and renamed over the
+//! record, so a process killed at any moment leaves the old or the new complete file. The folder is then fsynced
+//! (so the rename also survives a power cut) on a background thread, after the write has returned: until that
+//! ends a power cut may bring back the old record, which is as valid. The data goes to the disk while it is being
+//! written (early writeback), and the replaced record is closed on that background thread too, so neither the
+//! final sync nor freeing the old file's blocks is much of a write's time.
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
@@ -297,9 +299,10 @@ impl FileStore {
     }
 
     /// Replaces the record with what `fill` writes, atomically: the content goes to a fresh temporary file in
-    /// the same folder (created if missing), is fdatasynced, renamed over the record, and the folder is fsynced so
-    /// the rename itself survives a power cut. On any error the temporary file is removed and the old record is
-    /// untouched. `fill` gets the raw file; buffer inside it ([`crate::state::write_state`] does).
+    /// the same folder (created if missing), is fdatasynced and renamed over the record; then, on a background
+    /// thread, the folder is fsynced so the rename itself survives a power cut. On any error the temporary file is
+    /// removed and the old record is untouched. `fill` gets the raw file; buffer inside it
+    /// ([`crate::state::write_state`] does).
     pub fn write_with<F>(&self, fill: F) -> io::Result<()>
     where
         F: FnOnce(&mut EarlyWriteback) -> io::Result<()>,
@@ -314,18 +317,20 @@ impl FileStore {
         // has no name by then: nothing is left behind for anyone to see.
         let replaced = File::open(&self.path).ok();
         let renamed = written.and_then(|()| fs::rename(&temp_path, &self.path));
-        if let Some(replaced) = replaced {
-            close_in_background(replaced);
-        }
         if let Err(error) = renamed {
+            drop(replaced);
             let _ = fs::remove_file(&temp_path);
             return Err(error);
         }
-        let synced = sync_dir(&self.dir);
-        // Leftovers of a writer that was killed would otherwise sit beside the record, where Crawlee's store
-        // listing trips over them.
-        let _ = self.remove_stale_temp_files(STALE_TEMP_AGE);
-        synced
+        let store = self.clone();
+        in_background(Box::new(move || {
+            drop(replaced);
+            let _ = sync_dir(&store.dir);
+            // Leftovers of a writer that was killed would otherwise sit beside the record, where Crawlee's store
+            // listing trips over them.
+            let _ = store.remove_stale_temp_files(STALE_TEMP_AGE);
+        }));
+        Ok(())
     }
 
     /// [`FileStore::write_with`] of `bytes`.
@@ -538,25 +543,36 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Closes `file` on a background thread (started on first use); on this thread if that thread cannot start.
-fn close_in_background(file: File) {
-    static CLOSER: OnceLock<Option<mpsc::Sender<File>>> = OnceLock::new();
-    let closer = CLOSER.get_or_init(|| {
-        let (sender, receiver) = mpsc::channel::<File>();
+/// Work a write leaves for after it has returned (closing the replaced record, the folder's fsync), run in order
+/// on a background thread (started on first use); on this thread if that thread cannot start.
+fn in_background(job: Box<dyn FnOnce() + Send>) {
+    type Job = Box<dyn FnOnce() + Send>;
+    static WORKER: OnceLock<Option<mpsc::Sender<Job>>> = OnceLock::new();
+    let worker = WORKER.get_or_init(|| {
+        let (sender, receiver) = mpsc::channel::<Job>();
         std::thread::Builder::new()
-            .name("session-pool-close".into())
-            .spawn(move || receiver.into_iter().for_each(drop))
+            .name("session-pool-after-write".into())
+            .spawn(move || receiver.into_iter().for_each(|job| job()))
             .ok()
             .map(|_| sender)
     });
-    match closer {
+    match worker {
         Some(sender) => {
-            if let Err(mpsc::SendError(file)) = sender.send(file) {
-                drop(file);
+            if let Err(mpsc::SendError(job)) = sender.send(job) {
+                job();
             }
         }
-        None => drop(file),
+        None => job(),
     }
+}
+
+/// Waits until the work earlier writes left for the background thread is done.
+pub fn wait_for_background_work() {
+    let (done, finished) = mpsc::channel();
+    in_background(Box::new(move || {
+        let _ = done.send(());
+    }));
+    let _ = finished.recv();
 }
 
 /// Whether the process that wrote a temporary file (its pid is the first number after the record name) is
@@ -600,6 +616,8 @@ mod tests {
             fs::write(f, b"x").unwrap();
         }
         store.write_bytes(b"{}").unwrap();
+        // That happens after the write, on the background thread.
+        wait_for_background_work();
         if Path::new("/proc/self").exists() {
             assert!(!orphan.exists(), "a dead writer's temp file is removed");
         }
