@@ -343,6 +343,21 @@ describe('setCookies and its aliases (browser format)', () => {
     })
   }
 
+  test('expires reads back as Crawlee gives it, whole seconds or not, near or far off', () => {
+    // Whole seconds below 2^36 come back from the native side in a short coded form, others as decimal text.
+    const values = [Y2100_SECS + 1, Y2100_SECS + 63, Y2100_SECS + 64, Y2100_SECS + 4095, 1_900_000_000, Y2100_SECS, 2 ** 36 - 1, 2 ** 36, 8_000_000_000_000, 1_900_000_000.25, 4_000_000_000.5]
+    const cookies = values.map((expires, i) => ({ name: `e${i}`, value: String(i), domain: 'www.example.com', path: '/', expires }))
+    const o = ourSession()
+    const c = crawleeSession()
+    o.setCookies(cookies, URL_WWW)
+    c.setCookies(cookies, URL_WWW)
+    const byName = (list) => Object.fromEntries(list.map((k) => [k.name, k.expires]))
+    assert.deepEqual(byName(o.getCookies(URL_WWW)), byName(c.getCookies(URL_WWW)))
+    const got = byName(o.getCookies(URL_WWW))
+    assert.equal(Object.keys(got).length, values.length, 'every cookie is still valid')
+    values.forEach((expires, i) => assert.equal(got[`e${i}`], expires, `e${i}`))
+  })
+
   test('a missing or non-positive expires means now + the session\'s maxAgeSecs', () => {
     const s = ourSession({ maxAgeSecs: 120 })
     const before = Date.now()

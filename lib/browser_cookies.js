@@ -15,6 +15,8 @@ const FLAGS_BASE = 0x40
 const NOT_A_COOKIE = '!\0\0\0\0\0\0\0'
 // What the native side puts before a JSON array when a cookie cannot be packed.
 const JSON_MARK = 1
+// What starts an `expires` field written as six characters of six bits.
+const SECONDS_MARK = 1
 
 // The cookie's value as Crawlee's conversion ends up writing it: strings as they are, numbers and booleans as
 // their text, anything else as empty.
@@ -68,8 +70,16 @@ function unpackBrowserCookies(text) {
     stop = text.indexOf('\0', at)
     cookie.value = text.slice(at, stop)
     at = stop + 1
-    stop = text.indexOf('\0', at)
-    if (bits & HAS_EXPIRES) cookie.expires = Number(text.slice(at, stop))
+    if (text.charCodeAt(at) === SECONDS_MARK) {
+      // Whole seconds in six characters of six bits each (crates/session-pool-core/src/cookies/packed.rs).
+      let seconds = 0
+      for (let k = 1; k <= 6; k++) seconds = seconds * 64 + (text.charCodeAt(at + k) - 0x20)
+      cookie.expires = seconds
+      stop = at + 7
+    } else {
+      stop = text.indexOf('\0', at)
+      if (bits & HAS_EXPIRES) cookie.expires = Number(text.slice(at, stop))
+    }
     at = stop + 1
     stop = text.indexOf('\0', at)
     if (bits & HAS_DOMAIN) cookie.domain = text.slice(at, stop)

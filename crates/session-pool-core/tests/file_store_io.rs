@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 use serde_json::json;
-use session_pool_core::file_store::{FileStore, ReadOutcome, STALE_TEMP_AGE};
+use session_pool_core::file_store::{wait_for_background_work, FileStore, ReadOutcome, STALE_TEMP_AGE};
 use session_pool_core::state::{PersistedSession, PersistedState, RawJson, StateError};
 
 const CRAWLEE_STATE: &str = include_str!("data/crawlee_state.json");
@@ -325,6 +325,9 @@ fn stale_temporary_files_of_a_killed_writer_are_cleared_on_read() {
     let tmp = TempDir::new("stale");
     let store = FileStore::open(tmp.storage(), None, KEY).expect("store");
     store.write_state(&state(1)).expect("write");
+    // The write's own clearing of leftovers runs after it on a background thread: let it finish first, so
+    // what follows is the read's doing.
+    wait_for_background_work();
     let old = store
         .dir()
         .join(format!(".{KEY}.json.4242-7-0123456789abcdef.tmp"));

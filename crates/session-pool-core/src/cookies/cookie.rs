@@ -60,6 +60,9 @@ pub struct Cookie {
     flags: u8,
     /// The SameSite value: none, one of tough's three lowercase values, or [`SAME_SITE_OTHER`].
     same_site: u8,
+    /// A one-byte digest of the name ([`name_digest`]): with the name's length, it rules out nearly every other
+    /// cookie when a jar looks for a cookie's namesake, without reading their texts. (It fills what was padding.)
+    key_digest: u8,
     /// Unknown attributes and a SameSite text other than `strict`, `lax`, `none`.
     rare: Option<Box<Rare>>,
 }
@@ -129,6 +132,14 @@ fn cut(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// The digest of a cookie name kept beside it (FNV-1a folded to a byte).
+fn name_digest(key: &str) -> u8 {
+    let hash = key
+        .bytes()
+        .fold(0x811C_9DC5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    (hash ^ hash >> 8 ^ hash >> 16 ^ hash >> 24) as u8
+}
+
 /// The four strings of a cookie laid out in one allocation, with the ends of the first three.
 ///
 /// Ends are `u32`s: were name, value and domain together longer than 4 GiB (JS strings cannot be),
@@ -187,6 +198,7 @@ impl Cookie {
                 | TIME_NULL << LAST_ACCESSED_SHIFT,
             flags,
             same_site: SAME_SITE_NONE_SET,
+            key_digest: name_digest(key),
             rare: None,
         }
     }
@@ -204,6 +216,7 @@ impl Cookie {
     /// Puts newly packed strings in place.
     fn install(&mut self, packed: (Box<str>, u32, u32, u32), has_domain: bool, has_path: bool) {
         (self.text, self.key_end, self.value_end, self.domain_end) = packed;
+        self.key_digest = name_digest(self.key());
         self.flags &= !(HAS_DOMAIN | HAS_PATH);
         if has_domain {
             self.flags |= HAS_DOMAIN;
@@ -211,6 +224,11 @@ impl Cookie {
         if has_path {
             self.flags |= HAS_PATH;
         }
+    }
+
+    /// Whether `other` may have the same name: false is sure, true is to be checked with [`Cookie::key`].
+    pub(crate) fn may_share_name(&self, other: &Cookie) -> bool {
+        self.key_end == other.key_end && self.key_digest == other.key_digest
     }
 
     /// The name; may be empty (a cookie loaded from JSON).

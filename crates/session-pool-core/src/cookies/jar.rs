@@ -283,16 +283,10 @@ impl CookieJar {
 
     fn position(&self, cookie: &Cookie) -> Option<usize> {
         let (key, path, domain) = (cookie.key(), cookie.path(), cookie.domain());
-        // Names in one jar tend to share a prefix (`_ga`, `_gid`, `bc_1`, `bc_2`): the last byte and
-        // the length rule most of them out before a full comparison.
-        let last = key.as_bytes().last();
+        // The name's length and digest, kept in the cookie itself, rule out nearly every other cookie before
+        // any text is read.
         self.cookies.iter().position(|c| {
-            let other = c.key();
-            other.len() == key.len()
-                && other.as_bytes().last() == last
-                && other == key
-                && c.path() == path
-                && c.domain() == domain
+            c.may_share_name(cookie) && c.key() == key && c.path() == path && c.domain() == domain
         })
     }
 

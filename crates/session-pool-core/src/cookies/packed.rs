@@ -9,7 +9,10 @@
 //! `flags` is one character, `0x40` plus the bits below (so never a NUL and never `[`); a flags
 //! character below `0x40` marks a list entry that is not a usable cookie (no string name). The
 //! `expires`, `domain`, `path` and `sameSite` texts mean something only when their bit is set;
-//! `expires` is a decimal number of seconds as JS writes and reads numbers.
+//! `expires` is a number of seconds: decimal, as JS writes and reads numbers, or, for whole seconds in
+//! `0..2^36` (nearly every cookie), [`SECONDS_MARK`] and six characters of six bits each (`0x20` plus the
+//! bits, most significant first), which JS decodes with six `charCodeAt` instead of a slice and a
+//! string-to-number conversion. The writer here uses the six characters where it can; both forms are read.
 //!
 //! A field that holds a NUL itself would shift every field after it, so the reader refuses a text
 //! that is not exactly the number of entries it was told; callers then fall back to JSON.
@@ -36,6 +39,33 @@ pub const HAS_SAME_SITE: u8 = 1 << 5;
 pub const FLAGS_BASE: u8 = 0x40;
 /// Fields per cookie.
 pub const FIELDS: usize = 7;
+/// First character of an `expires` field in the six-character form.
+pub const SECONDS_MARK: char = '\u{1}';
+/// Whole seconds below this take the six-character form.
+const CODED_SECONDS_LIMIT: f64 = (1u64 << 36) as f64;
+
+/// Appends whole `seconds` (in `0..2^36`) in the six-character form.
+fn push_coded_seconds(seconds: u64, out: &mut String) {
+    out.push(SECONDS_MARK);
+    for shift in (0..6).rev() {
+        out.push(char::from(0x20 + ((seconds >> (6 * shift)) & 0x3F) as u8));
+    }
+}
+
+/// Reads an `expires` field in either form.
+fn read_seconds(text: &str) -> Option<f64> {
+    if let Some(coded) = text.strip_prefix(SECONDS_MARK) {
+        let bytes = coded.as_bytes();
+        if bytes.len() != 6 || !bytes.iter().all(|b| (0x20..0x60).contains(b)) {
+            return None;
+        }
+        let seconds = bytes
+            .iter()
+            .fold(0u64, |n, b| n << 6 | u64::from(b - 0x20));
+        return Some(seconds as f64);
+    }
+    short_integer(text).or_else(|| text.parse::<f64>().ok())
+}
 
 /// One entry of a packed list: a cookie, or a list entry that was not one.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -132,7 +162,7 @@ fn read_entry<'a>(fields: &[&'a str; FIELDS]) -> Option<PackedEntry<'a>> {
         _ => return None,
     };
     let expires = given(bits, HAS_EXPIRES, expires)
-        .and_then(|e| short_integer(e).or_else(|| e.parse::<f64>().ok()))
+        .and_then(read_seconds)
         .filter(|e| e.is_finite());
     Some(PackedEntry::Cookie(BrowserCookieRef {
         name,
@@ -184,9 +214,11 @@ pub fn pack_browser_cookie(cookie: &Cookie, out: &mut String) -> bool {
     out.push_str(value);
     out.push('\0');
     if let Some(seconds) = expires {
-        // Whole seconds (the usual case) as an integer; otherwise Rust's shortest round-trip digits,
-        // without exponent. Either way JS reads back the same number.
-        if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 {
+        // Whole seconds (the usual case) in six characters or as an integer; otherwise Rust's shortest
+        // round-trip digits, without exponent. Either way JS reads back the same number.
+        if seconds.fract() == 0.0 && (0.0..CODED_SECONDS_LIMIT).contains(&seconds) && seconds.is_sign_positive() {
+            push_coded_seconds(seconds as u64, out);
+        } else if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 {
             out.push_str(itoa::Buffer::new().format(seconds as i64));
         } else {
             let _ = write!(out, "{seconds}");
@@ -211,6 +243,20 @@ pub fn pack_browser_cookie(cookie: &Cookie, out: &mut String) -> bool {
 mod tests {
     use super::*;
     use crate::cookies::BrowserCookie;
+
+    #[test]
+    fn coded_seconds_read_back_exactly() {
+        for seconds in [0u64, 1, 63, 64, 1_763_900_000, (1 << 36) - 1] {
+            let mut out = String::new();
+            push_coded_seconds(seconds, &mut out);
+            assert_eq!(out.len(), 7);
+            assert!(out[1..].bytes().all(|b| (0x20..0x60).contains(&b)), "{out:?}");
+            assert_eq!(read_seconds(&out), Some(seconds as f64));
+        }
+        assert_eq!(read_seconds("\u{1}  "), None);
+        assert_eq!(read_seconds("1763900000"), Some(1_763_900_000.0));
+        assert_eq!(read_seconds("-1.5"), Some(-1.5));
+    }
 
     #[test]
     fn nuls_found_as_a_byte_scan_finds_them() {
@@ -330,7 +376,10 @@ mod tests {
             let cookie = browser.to_cookie(3600.0, 1.7e12);
             let mut out = String::new();
             assert!(pack_browser_cookie(&cookie, &mut out));
-            assert_eq!(out, packed_pair(&BrowserCookie::from_cookie(&cookie)));
+            // The same entry as the decimal form of the browser cookie reads as (expires may be coded).
+            let expected = packed_pair(&BrowserCookie::from_cookie(&cookie));
+            assert_eq!(unpack_browser_cookies(&out, 1), unpack_browser_cookies(&expected, 1));
+            assert!(unpack_browser_cookies(&out, 1).is_some());
         }
         let mut cookie = source[0].to_cookie(3600.0, 1.7e12);
         cookie.set_value("x\0y");
