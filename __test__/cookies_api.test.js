@@ -129,7 +129,7 @@ describe('setCookiesFromResponse and putResponse', () => {
       assert.equal(s.getCookieString(URL_A), 'e=5; f=6; g=7; h=8')
     })
 
-    test(`${method}: any number of values as Crawlee stores them; list entries that are not strings taken as their text`, () => {
+    test(`${method}: any number of values as Crawlee stores them; entries that are not strings, and holes, skipped as Crawlee does`, () => {
       // Values cross four per native call: 1, 4, 5, 9 values cover a partial, a full and a second call.
       for (const count of [1, 4, 5, 9]) {
         const values = Array.from({ length: count }, (_, i) => `v${i}=${i}; Path=/`)
@@ -140,10 +140,17 @@ describe('setCookiesFromResponse and putResponse', () => {
         assert.equal(o.getCookieString(URL_A), c.getCookieString(URL_A), `${count} values`)
         assert.equal(o.getCookieString(URL_A).split('; ').length, count)
       }
-      // A list holding a number or an object: each entry is taken as its string.
+      // Entries that are not strings, and holes, are skipped as Crawlee skips them; the rest are stored.
+      for (const values of [['a=1', 42, { toString: () => 'b=2' }, 'c=3'], ['a=1', , 'b=2', , , 'c=3'], 42]) {
+        const o = ourSession()
+        const c = crawleeSession()
+        o[method]({ url: URL_A, headers: { 'set-cookie': values } })
+        c.setCookiesFromResponse({ url: URL_A, headers: { 'set-cookie': values } })
+        assert.equal(o.getCookieString(URL_A), c.getCookieString(URL_A), String(values))
+      }
       const o = ourSession()
-      o[method]({ url: URL_A, headers: { 'set-cookie': ['a=1', 42, { toString: () => 'b=2' }] } })
-      assert.equal(o.getCookieString(URL_A), 'a=1; b=2')
+      o[method]({ url: URL_A, headers: { 'set-cookie': ['a=1', , 'b=2', 7, 'c=3'] } })
+      assert.equal(o.getCookieString(URL_A), 'a=1; b=2; c=3')
     })
 
     test(`${method}: bad, foreign and insecure cookies are skipped without a throw`, () => {

@@ -1,7 +1,7 @@
 'use strict'
 // The JS half of Session: the cookie methods that take or return objects. Reading a response's headers or
-// building cookie objects is what JS does fastest; the native side gets and gives one string per call
-// (src/session.rs), and every cookie rule stays in the core.
+// building cookie objects is what JS does fastest; the native side gets and gives strings (src/fast_paths.rs,
+// src/session.rs), and every cookie rule stays in the core.
 
 const { packBrowserCookies, unpackBrowserCookies } = require('./browser_cookies.js')
 const { markInSlot, MARK_GOOD, MARK_BAD, RETIRE } = require('./pool_slots.js')
@@ -36,10 +36,11 @@ function setCookieValues(headers) {
     }
   }
   if (raw === undefined || raw === null || raw === '') return []
-  if (!Array.isArray(raw)) return [String(raw)]
-  // Clients give strings; a copy is made only for anything else.
+  // Only strings are cookies (Crawlee's tough-cookie parses nothing else); clients give strings, so a copy
+  // without the rest (and without holes) is made only when needed.
+  if (!Array.isArray(raw)) return typeof raw === 'string' ? [raw] : []
   for (let i = 0; i < raw.length; i++) {
-    if (typeof raw[i] !== 'string') return raw.map(String)
+    if (typeof raw[i] !== 'string') return raw.filter((value) => typeof value === 'string')
   }
   return raw
 }

@@ -4,9 +4,10 @@
 //!
 //! A napi-rs method call costs ~250-300 ns here (argument conversion, class-identity and borrow bookkeeping
 //! behind a global mutex); a bare N-API callback ~125 ns, about half of it finding the native object behind
-//! `this` (`pool_bound.rs` avoids that for the two calls of every rotation). These callbacks replace the
-//! generated methods of the same name on the prototypes (`_installFastPaths`, called once by the package entry)
-//! and call the very same code, so behaviour is identical. Safety: the receiver is checked with the class's
+//! `this` (`pool_bound.rs` avoids that for the two calls of every rotation). These callbacks are installed on the
+//! prototypes (`_installFastPaths`, called once by the package entry); those named like a generated method replace
+//! it and call the very same code, so behaviour is identical; the others (`_setCookieValues`, the packed browser
+//! cookie calls) are private entry points lib/session.js uses. Safety: the receiver is checked with the class's
 //! type tag (the one napi-rs stamps on every instance) before the wrapped pointer is used, so calling one on a
 //! wrong object throws `TypeError: Illegal invocation` as the generated methods do. Only shared references
 //! are made (every method of these classes takes `&self`; state is in `RefCell`s), and no borrow is held
@@ -277,7 +278,11 @@ unsafe fn string_value(env: sys::napi_env, value: sys::napi_value) -> Option<Str
 
 /// Appends a JS string argument to `out` as UTF-8 (V8 writes valid UTF-8, lone surrogates replaced); `false`,
 /// with `out` unchanged, for anything that is not a string.
-unsafe fn append_string_value(env: sys::napi_env, value: sys::napi_value, out: &mut Vec<u8>) -> bool {
+unsafe fn append_string_value(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    out: &mut Vec<u8>,
+) -> bool {
     if value.is_null() {
         return false;
     }
@@ -357,8 +362,8 @@ unsafe extern "C" fn cookie_string_for(
 const VALUES_PER_CALL: usize = 4;
 
 /// `_setCookieValues(url, v0, v1, v2, v3)`: stores the `Set-Cookie` values given as the string arguments after
-/// `url` (up to the first that is not a string). Returns how many were not stored (all of them for a `url`
-/// that is not a string). The values come as separate strings: joining them in JS cost more than the calls
+/// `url` (others are skipped). Returns how many errors storing gave (one for an unusable URL; the number of
+/// values for a `url` that is not a string). The values come as separate strings: joining them in JS cost more than the calls
 /// that read them here.
 unsafe extern "C" fn set_cookie_values(
     env: sys::napi_env,
@@ -371,7 +376,7 @@ unsafe extern "C" fn set_cookie_values(
         let mut count = 0;
         for value in values.into_iter().take(argc.saturating_sub(1)) {
             if !append_string_value(env, value, &mut text) {
-                break;
+                continue;
             }
             ends[count] = text.len();
             count += 1;

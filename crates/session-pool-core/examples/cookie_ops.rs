@@ -40,9 +40,15 @@ fn main() {
             (
                 format!("{BASE}product/{i}"),
                 [
-                    format!("sessionid={}; Path=/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax", hex(i, 32)),
+                    format!(
+                        "sessionid={}; Path=/; Max-Age=86400; HttpOnly; Secure; SameSite=Lax",
+                        hex(i, 32)
+                    ),
                     format!("visit={i}; Path=/; Max-Age=3600"),
-                    format!("cf_bm={}; Domain=example.com; Path=/; Max-Age=1800; HttpOnly; Secure", hex(i + 9, 40)),
+                    format!(
+                        "cf_bm={}; Domain=example.com; Path=/; Max-Age=1800; HttpOnly; Secure",
+                        hex(i + 9, 40)
+                    ),
                 ],
             )
         })
@@ -55,7 +61,8 @@ fn main() {
             let t = Instant::now();
             for i in 0..calls {
                 let (url, headers) = &responses[i & 63];
-                let errors = jar.set_cookies_from_headers(headers.iter().map(String::as_str), url, now);
+                let errors =
+                    jar.set_cookies_from_headers(headers.iter().map(String::as_str), url, now);
                 black_box(errors);
             }
             let set = t.elapsed().as_nanos() as f64 / calls as f64;
@@ -65,7 +72,10 @@ fn main() {
             let t = Instant::now();
             let mut sink = 0;
             for _ in 0..calls {
-                sink += jar.get_cookie_string(BASE, now).map(|s| s.len()).unwrap_or(0);
+                sink += jar
+                    .get_cookie_string(BASE, now)
+                    .map(|s| s.len())
+                    .unwrap_or(0);
             }
             let get = t.elapsed().as_nanos() as f64 / calls as f64;
             println!("round {round}: get string of 30 {get:.0} ns ({sink})");

@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 use serde_json::json;
-use session_pool_core::file_store::{wait_for_background_work, FileStore, ReadOutcome, STALE_TEMP_AGE};
+use session_pool_core::file_store::{
+    wait_for_background_work, FileStore, ReadOutcome, STALE_TEMP_AGE,
+};
 use session_pool_core::state::{PersistedSession, PersistedState, RawJson, StateError};
 
 const CRAWLEE_STATE: &str = include_str!("data/crawlee_state.json");

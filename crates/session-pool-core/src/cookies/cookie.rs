@@ -134,9 +134,9 @@ fn cut(s: &str, max: usize) -> &str {
 
 /// The digest of a cookie name kept beside it (FNV-1a folded to a byte).
 fn name_digest(key: &str) -> u8 {
-    let hash = key
-        .bytes()
-        .fold(0x811C_9DC5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    let hash = key.bytes().fold(0x811C_9DC5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
     (hash ^ hash >> 8 ^ hash >> 16 ^ hash >> 24) as u8
 }
 

@@ -87,7 +87,9 @@ impl CookieJar {
         let context = RequestContext::parse(url)?;
         let parsed = parse_set_cookie_parts(raw)
             .ok_or_else(|| CookieError::rejected("Cookie failed to parse"))?;
-        Ok(self.store_parsed(&parsed, &context, now_ms, true)?.is_some())
+        Ok(self
+            .store_parsed(&parsed, &context, now_ms, true)?
+            .is_some())
     }
 
     /// [`CookieJar::set_cookie`] returning the cookie as stored (what tough's `setCookieSync` returns);
@@ -371,7 +373,12 @@ impl CookieJar {
 
     /// Stores a cookie whose domain and path are final: the prefix rules, then in the place of its
     /// namesake (keeping that one's creation time) or at the end.
-    fn place(&mut self, mut cookie: Cookie, now_ms: f64, http: bool) -> Result<Option<usize>, CookieError> {
+    fn place(
+        &mut self,
+        mut cookie: Cookie,
+        now_ms: f64,
+        http: bool,
+    ) -> Result<Option<usize>, CookieError> {
         let now = clip_now(now_ms);
         if !prefix_rules_met(&cookie) {
             // tough's default prefixSecurity is 'silent': such a cookie is dropped without error.
@@ -427,7 +434,9 @@ impl CookieJar {
                 host_is_candidate && domain == host
             } else {
                 candidates.contains(domain)
-                    && domain_match_when(host, domain, || *host_is_ip.get_or_init(|| is_ip_host(host)))
+                    && domain_match_when(host, domain, || {
+                        *host_is_ip.get_or_init(|| is_ip_host(host))
+                    })
             };
             domain_ok && path_match(path, cookie_path) && (!c.secure() || context.trustworthy)
         };

@@ -59,9 +59,7 @@ fn read_seconds(text: &str) -> Option<f64> {
         if bytes.len() != 6 || !bytes.iter().all(|b| (0x20..0x60).contains(b)) {
             return None;
         }
-        let seconds = bytes
-            .iter()
-            .fold(0u64, |n, b| n << 6 | u64::from(b - 0x20));
+        let seconds = bytes.iter().fold(0u64, |n, b| n << 6 | u64::from(b - 0x20));
         return Some(seconds as f64);
     }
     short_integer(text).or_else(|| text.parse::<f64>().ok())
@@ -79,7 +77,8 @@ pub enum PackedEntry<'a> {
 /// Reads a packed list of `count` entries. `None` when the text is not exactly that many entries
 /// (a field held a NUL, or the text is malformed).
 pub fn unpack_browser_cookies(text: &str, count: usize) -> Option<Vec<PackedEntry<'_>>> {
-    let mut entries = Vec::with_capacity(count);
+    // Each entry takes at least its seven NULs and a flags character: `count` is not trusted beyond that.
+    let mut entries = Vec::with_capacity(count.min(text.len() / (FIELDS + 1)));
     let mut fields = [""; FIELDS];
     let mut field = 0;
     let mut start = 0;
@@ -216,7 +215,10 @@ pub fn pack_browser_cookie(cookie: &Cookie, out: &mut String) -> bool {
     if let Some(seconds) = expires {
         // Whole seconds (the usual case) in six characters or as an integer; otherwise Rust's shortest
         // round-trip digits, without exponent. Either way JS reads back the same number.
-        if seconds.fract() == 0.0 && (0.0..CODED_SECONDS_LIMIT).contains(&seconds) && seconds.is_sign_positive() {
+        if seconds.fract() == 0.0
+            && (0.0..CODED_SECONDS_LIMIT).contains(&seconds)
+            && seconds.is_sign_positive()
+        {
             push_coded_seconds(seconds as u64, out);
         } else if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 {
             out.push_str(itoa::Buffer::new().format(seconds as i64));
@@ -250,7 +252,10 @@ mod tests {
             let mut out = String::new();
             push_coded_seconds(seconds, &mut out);
             assert_eq!(out.len(), 7);
-            assert!(out[1..].bytes().all(|b| (0x20..0x60).contains(&b)), "{out:?}");
+            assert!(
+                out[1..].bytes().all(|b| (0x20..0x60).contains(&b)),
+                "{out:?}"
+            );
             assert_eq!(read_seconds(&out), Some(seconds as f64));
         }
         assert_eq!(read_seconds("\u{1}  "), None);
@@ -378,7 +383,10 @@ mod tests {
             assert!(pack_browser_cookie(&cookie, &mut out));
             // The same entry as the decimal form of the browser cookie reads as (expires may be coded).
             let expected = packed_pair(&BrowserCookie::from_cookie(&cookie));
-            assert_eq!(unpack_browser_cookies(&out, 1), unpack_browser_cookies(&expected, 1));
+            assert_eq!(
+                unpack_browser_cookies(&out, 1),
+                unpack_browser_cookies(&expected, 1)
+            );
             assert!(unpack_browser_cookies(&out, 1).is_some());
         }
         let mut cookie = source[0].to_cookie(3600.0, 1.7e12);

@@ -67,7 +67,12 @@ pub(crate) struct ParsedCookie<'a> {
 
 impl ParsedCookie<'_> {
     /// The cookie with `domain` and `path` as its domain and path (the caller decides them).
-    pub(crate) fn to_cookie(&self, domain: Option<&str>, path: Option<&str>, creation_ms: f64) -> Cookie {
+    pub(crate) fn to_cookie(
+        &self,
+        domain: Option<&str>,
+        path: Option<&str>,
+        creation_ms: f64,
+    ) -> Cookie {
         let mut cookie = Cookie::with_text(self.key, self.value, domain, path, creation_ms);
         if let Some(ms) = self.expires {
             cookie.set_expires(CookieTime::At(ms));
@@ -295,10 +300,22 @@ mod tests {
 
     #[test]
     fn short_integers_as_the_general_conversion() {
-        for text in ["0", "-0", "7", "007", "-42", "999999999999999", "-123456789012345"] {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "007",
+            "-42",
+            "999999999999999",
+            "-123456789012345",
+        ] {
             let ours = short_integer(text);
             let general = text.parse::<f64>().ok();
-            assert_eq!(ours.map(f64::to_bits), general.map(f64::to_bits), "{text:?}");
+            assert_eq!(
+                ours.map(f64::to_bits),
+                general.map(f64::to_bits),
+                "{text:?}"
+            );
         }
         for text in ["", "-", "+5", "1.5", "1e3", " 1", "1234567890123456", "٣"] {
             assert_eq!(short_integer(text), None, "{text:?}");

@@ -2,8 +2,8 @@
 //! it through the WHATWG `URL` class.
 
 use super::domain::{canonical_domain, is_potentially_trustworthy};
-use super::error::CookieError;
 use super::domain::{public_suffix, Candidates};
+use super::error::CookieError;
 use std::cell::{Cell, RefCell};
 use std::ops::Range;
 use std::rc::Rc;
@@ -38,7 +38,7 @@ thread_local! {
 
 impl RequestContext {
     /// The context of `url`, from the per-thread cache of recent URLs when it is there. A context depends on
-    /// the URL text alone, so a cached one is the one parsing would give (its accepted-domain memo included).
+    /// the URL text alone, so a cached one is the one parsing would give (with its public suffix looked up).
     pub(crate) fn parse(url: &str) -> Result<Rc<Self>, CookieError> {
         let hit = RECENT.with(|recent| {
             let mut recent = recent.borrow_mut();
@@ -68,8 +68,8 @@ impl RequestContext {
         Ok(context)
     }
 
-    /// The domains a cookie sent to this host may have ([`Candidates::of`] the host), the public suffix
-    /// looked up once per context.
+    /// The domains a cookie sent to this host may have ([`Candidates::with_suffix`] of the host), the public
+    /// suffix looked up once per context.
     pub(crate) fn candidates(&self) -> Result<Candidates<'_>, CookieError> {
         let range = match self.suffix.take() {
             Some(range) => range,
@@ -144,7 +144,11 @@ impl RequestContext {
             .bytes()
             .position(|b| matches!(b, b'?' | b'#'))
             .unwrap_or(after.len());
-        let raw_path = if path_end == 0 { "/" } else { &after[..path_end] };
+        let raw_path = if path_end == 0 {
+            "/"
+        } else {
+            &after[..path_end]
+        };
         if !plain_path(raw_path) {
             return None;
         }
@@ -182,7 +186,9 @@ fn plain_hostname(hostname: &str) -> bool {
     for label in hostname.split('.') {
         let bytes = label.as_bytes();
         if bytes.is_empty()
-            || !bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            || !bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
             || (bytes.len() >= 4 && bytes[2..4] == *b"--" && bytes[..2].eq_ignore_ascii_case(b"xn"))
         {
             return false;
@@ -203,7 +209,9 @@ fn plain_path(path: &str) -> bool {
             .as_bytes()
             .windows(3)
             .any(|w| w[0] == b'%' && w[1] == b'2' && (w[2] | 0x20) == b'e')
-        && path.split('/').all(|segment| segment != "." && segment != "..")
+        && path
+            .split('/')
+            .all(|segment| segment != "." && segment != "..")
 }
 
 fn hex_value(b: u8) -> Option<u8> {
@@ -300,7 +308,11 @@ mod tests {
             let plain = RequestContext::parse_plain(url);
             assert!(plain.is_some(), "{url} should take the direct path");
             let full = RequestContext::parse_with_url_crate(url).ok();
-            assert_eq!(plain.as_ref().map(fields), full.as_ref().map(fields), "{url}");
+            assert_eq!(
+                plain.as_ref().map(fields),
+                full.as_ref().map(fields),
+                "{url}"
+            );
         }
         for url in [
             "https://127.0.0.1/",
@@ -318,7 +330,10 @@ mod tests {
             "https://example.com\\a",
             "https://exa_mple.com/",
         ] {
-            assert!(RequestContext::parse_plain(url).is_none(), "{url} should go to the URL crate");
+            assert!(
+                RequestContext::parse_plain(url).is_none(),
+                "{url} should go to the URL crate"
+            );
         }
     }
 
@@ -327,7 +342,17 @@ mod tests {
         // Generated URLs from pieces that the WHATWG parser treats specially; whatever the direct reading
         // accepts must read as the URL crate reads it.
         let mut rng = fastrand::Rng::with_seed(7);
-        let schemes = ["https://", "http://", "https://", "http://", "HTTP://", "ws://", "https:/", "https:///", ""];
+        let schemes = [
+            "https://",
+            "http://",
+            "https://",
+            "http://",
+            "HTTP://",
+            "ws://",
+            "https:/",
+            "https:///",
+            "",
+        ];
         let pick = |rng: &mut fastrand::Rng, set: &[u8]| char::from(set[rng.usize(..set.len())]);
         let label_chars = b"abcXYZ019-";
         let host_odd = b"._:@%[]";
@@ -367,10 +392,16 @@ mod tests {
             };
             direct += 1;
             let full = RequestContext::parse_with_url_crate(&url);
-            assert!(full.is_ok(), "{url:?}: direct reading accepted what the URL crate refuses");
+            assert!(
+                full.is_ok(),
+                "{url:?}: direct reading accepted what the URL crate refuses"
+            );
             let full = full.ok();
             assert_eq!(Some(fields(&plain)), full.as_ref().map(fields), "{url:?}");
         }
-        assert!(direct > 2_000, "only {direct} generated URLs took the direct path");
+        assert!(
+            direct > 2_000,
+            "only {direct} generated URLs took the direct path"
+        );
     }
 }
