@@ -256,24 +256,11 @@ unsafe fn this_and_args<const N: usize>(
 
 /// A JS string argument as a Rust `String`; `None` for anything else.
 unsafe fn string_value(env: sys::napi_env, value: sys::napi_value) -> Option<String> {
-    if value.is_null() {
+    let mut bytes = Vec::new();
+    if !append_string_value(env, value, &mut bytes) {
         return None;
     }
-    let mut len: usize = 0;
-    if sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len)
-        != sys::Status::napi_ok
-    {
-        return None;
-    }
-    let mut buf = vec![0u8; len + 1];
-    let mut written: usize = 0;
-    if sys::napi_get_value_string_utf8(env, value, buf.as_mut_ptr().cast(), buf.len(), &mut written)
-        != sys::Status::napi_ok
-    {
-        return None;
-    }
-    buf.truncate(written);
-    String::from_utf8(buf).ok()
+    String::from_utf8(bytes).ok()
 }
 
 /// Appends a JS string argument to `out` as UTF-8 (V8 writes valid UTF-8, lone surrogates replaced); `false`,

@@ -46,7 +46,7 @@ pub(crate) fn is_ipv6(s: &str) -> bool {
 }
 
 /// The IP test of tough's `domainMatch`: a bare IPv4 address or a bare lowercase IPv6 address.
-fn is_ip_for_domain_match(s: &str) -> bool {
+pub(crate) fn is_ip_for_domain_match(s: &str) -> bool {
     is_ipv4(s)
         || (!s
             .bytes()
@@ -110,11 +110,6 @@ pub(crate) fn domain_match_when(
         return false;
     }
     !host_is_ip()
-}
-
-/// Whether `host` counts as an IP address for [`domain_match`].
-pub(crate) fn is_ip_host(host: &str) -> bool {
-    is_ip_for_domain_match(host)
 }
 
 /// tough-cookie's `pathMatch` (RFC 6265 section 5.1.4).

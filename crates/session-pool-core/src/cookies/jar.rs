@@ -6,8 +6,8 @@ use super::browser::{BrowserCookie, BrowserCookieRef};
 use super::cookie::{Cookie, CookieTime, SendOrder};
 use super::date::time_clip;
 use super::domain::{
-    canonical_domain, default_path, domain_match, domain_match_when, is_ip_host, is_ipv4, is_ipv6,
-    path_match, public_suffix,
+    canonical_domain, default_path, domain_match, domain_match_when, is_ip_for_domain_match,
+    is_ipv4, is_ipv6, path_match, public_suffix,
 };
 use super::error::CookieError;
 use super::packed::pack_browser_cookie;
@@ -435,7 +435,7 @@ impl CookieJar {
             } else {
                 candidates.contains(domain)
                     && domain_match_when(host, domain, || {
-                        *host_is_ip.get_or_init(|| is_ip_host(host))
+                        *host_is_ip.get_or_init(|| is_ip_for_domain_match(host))
                     })
             };
             domain_ok && path_match(path, cookie_path) && (!c.secure() || context.trustworthy)

@@ -151,20 +151,12 @@ pub(crate) fn parse_set_cookie_parts(input: &str) -> Option<ParsedCookie<'_>> {
         same_site: None,
         extensions: None,
     };
-    let Some(mut rest) = attributes else {
-        return Some(parsed);
-    };
     // Each attribute is trimmed, so trimming the whole list first (as tough does) changes nothing.
-    loop {
-        let (attribute, next) = match find_byte(rest, b';') {
-            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-            None => (rest, None),
-        };
+    for attribute in attributes
+        .into_iter()
+        .flat_map(|list| split_at_byte(list, b';'))
+    {
         read_attribute(attribute, &mut parsed);
-        match next {
-            Some(next) => rest = next,
-            None => break,
-        }
     }
     Some(parsed)
 }
