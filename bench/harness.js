@@ -31,11 +31,13 @@ function stats(values) {
 /**
  * Runs the samples of each implementation in alternation: round r runs impl A's sample r, then impl B's, and so
  * on; an implementation with fewer runs simply sits out the later rounds. Each sample starts after a full GC
- * (and, with `syncDisk`, after `sync`).
+ * (and, with `syncDisk`, after `sync`); with `settleMs`, the loop then idles that long, so work the previous
+ * sample left to background threads (V8's concurrent sweeping of what the GC freed, returning its pages) is not
+ * charged to the next one.
  * @param plan [{ impl, runs, sample: async (runIndex) => number | { value, ...extra } }]
  * @returns { [impl]: [{ value, ...extra }] }
  */
-async function alternate(plan, { progress, syncDisk = false } = {}) {
+async function alternate(plan, { progress, syncDisk = false, settleMs = 0 } = {}) {
   const out = {}
   for (const p of plan) out[p.impl] = []
   const rounds = Math.max(...plan.map((p) => p.runs))
@@ -47,6 +49,7 @@ async function alternate(plan, { progress, syncDisk = false } = {}) {
       // charged to the next sample's fsync.
       if (syncDisk) execFileSync('sync')
       gc()
+      if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs))
       const t = now()
       const raw = await p.sample(r)
       const sampleMs = now() - t

@@ -53,7 +53,7 @@ async function persist(ctx, size) {
       return { value: ms, maxStallMs }
     },
   }))
-  const samples = await alternate(plan, { progress: ctx.progress('persist', size, 'ms'), syncDisk: true })
+  const samples = await alternate(plan, { progress: ctx.progress('persist', size, 'ms'), syncDisk: true, settleMs: Number(process.env.SETTLE ?? 50) })
   for (const impl of impls) {
     await pools[impl.name].teardown({ persistState: false })
     pools[impl.name] = undefined

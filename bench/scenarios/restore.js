@@ -24,7 +24,7 @@ async function restore(ctx, size) {
       return { value: ms, maxStallMs }
     },
   }))
-  const samples = await alternate(plan, { progress: ctx.progress('restore', size, 'ms') })
+  const samples = await alternate(plan, { progress: ctx.progress('restore', size, 'ms'), settleMs: Number(process.env.SETTLE ?? 50) })
   for (const impl of impls) {
     ctx.record({
       scenario: 'restore',

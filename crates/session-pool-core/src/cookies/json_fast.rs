@@ -101,20 +101,38 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// The attributes of one serialized cookie, by name.
+/// The attribute names the cookie rules read (tough's `Cookie.fromJSON` properties); any other key is skipped.
+const ATTRIBUTES: [&str; 14] = [
+    "key",
+    "value",
+    "expires",
+    "maxAge",
+    "domain",
+    "path",
+    "secure",
+    "httpOnly",
+    "extensions",
+    "hostOnly",
+    "pathIsDefault",
+    "creation",
+    "lastAccessed",
+    "sameSite",
+];
+
+/// Where an attribute name sits in [`ATTRIBUTES`].
+fn attribute_index(name: &str) -> Option<usize> {
+    ATTRIBUTES.iter().position(|known| *known == name)
+}
+
+/// The attributes of one serialized cookie, one slot per name the rules read (no allocation per cookie).
 #[derive(Debug, Default)]
 pub(super) struct FastCookie<'a> {
-    pub fields: Vec<(Cow<'a, str>, Loose<'a>)>,
+    slots: [Option<Loose<'a>>; ATTRIBUTES.len()],
 }
 
 impl<'a> FastCookie<'a> {
     pub fn get(&self, name: &str) -> Option<&Loose<'a>> {
-        // JSON objects keep the last duplicate key, as JSON.parse does.
-        self.fields
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        self.slots[attribute_index(name)?].as_ref()
     }
 }
 
@@ -135,12 +153,17 @@ impl<'de> Deserialize<'de> for CookieEntry<'de> {
                 f.write_str("a serialized cookie")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut fields = Vec::with_capacity(12);
+                let mut cookie = FastCookie::default();
                 while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-                    let value = map.next_value::<Loose<'de>>()?;
-                    fields.push((key, value));
+                    match attribute_index(&key) {
+                        // JSON objects keep the last duplicate key, as JSON.parse does.
+                        Some(index) => cookie.slots[index] = Some(map.next_value::<Loose<'de>>()?),
+                        None => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
                 }
-                Ok(CookieEntry(Some(FastCookie { fields })))
+                Ok(CookieEntry(Some(cookie)))
             }
             // Anything else (a cookie as JSON text, a number, null): the Value reader decides.
             fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
