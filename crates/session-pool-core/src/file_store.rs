@@ -543,25 +543,35 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Jobs that may wait for the background thread; a write that finds that many waiting does its own job (each
+/// holds a replaced record open, so a slow disk must not pile them up without bound).
+const BACKGROUND_QUEUE: usize = 64;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The background thread's queue (the thread starts on first use); `None` if it could not start.
+fn background_queue() -> Option<&'static mpsc::SyncSender<Job>> {
+    static WORKER: OnceLock<Option<mpsc::SyncSender<Job>>> = OnceLock::new();
+    WORKER
+        .get_or_init(|| {
+            let (sender, receiver) = mpsc::sync_channel::<Job>(BACKGROUND_QUEUE);
+            std::thread::Builder::new()
+                .name("session-pool-after-write".into())
+                .spawn(move || receiver.into_iter().for_each(|job| job()))
+                .ok()
+                .map(|_| sender)
+        })
+        .as_ref()
+}
+
 /// Work a write leaves for after it has returned (closing the replaced record, the folder's fsync), run in order
-/// on a background thread (started on first use); on this thread if that thread cannot start.
-fn in_background(job: Box<dyn FnOnce() + Send>) {
-    type Job = Box<dyn FnOnce() + Send>;
-    static WORKER: OnceLock<Option<mpsc::Sender<Job>>> = OnceLock::new();
-    let worker = WORKER.get_or_init(|| {
-        let (sender, receiver) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("session-pool-after-write".into())
-            .spawn(move || receiver.into_iter().for_each(|job| job()))
-            .ok()
-            .map(|_| sender)
-    });
-    match worker {
-        Some(sender) => {
-            if let Err(mpsc::SendError(job)) = sender.send(job) {
-                job();
-            }
-        }
+/// on a background thread; on this thread if that thread cannot start or is [`BACKGROUND_QUEUE`] jobs behind.
+fn in_background(job: Job) {
+    match background_queue() {
+        Some(queue) => match queue.try_send(job) {
+            Ok(()) => {}
+            Err(mpsc::TrySendError::Full(job) | mpsc::TrySendError::Disconnected(job)) => job(),
+        },
         None => job(),
     }
 }
@@ -569,9 +579,18 @@ fn in_background(job: Box<dyn FnOnce() + Send>) {
 /// Waits until the work earlier writes left for the background thread is done.
 pub fn wait_for_background_work() {
     let (done, finished) = mpsc::channel();
-    in_background(Box::new(move || {
+    let job: Job = Box::new(move || {
         let _ = done.send(());
-    }));
+    });
+    // Queued behind the others even when the queue is full (waiting for room is the point here).
+    match background_queue() {
+        Some(queue) => {
+            if let Err(mpsc::SendError(job)) = queue.send(job) {
+                job();
+            }
+        }
+        None => job(),
+    }
     let _ = finished.recv();
 }
 
@@ -595,6 +614,34 @@ fn temp_writer_is_gone(temp_name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_background_thread_that_is_behind_makes_writers_do_their_own_jobs() {
+        use std::sync::atomic::AtomicUsize;
+        use std::sync::Arc;
+        // Another test's write may have started the thread; this one holds it until the queue has overflowed.
+        let (release, held) = mpsc::channel::<()>();
+        let (started, running) = mpsc::channel::<()>();
+        in_background(Box::new(move || {
+            let _ = started.send(());
+            let _ = held.recv();
+        }));
+        running.recv().unwrap();
+        let on_caller = Arc::new(AtomicUsize::new(0));
+        let caller = std::thread::current().id();
+        for _ in 0..BACKGROUND_QUEUE + 10 {
+            let on_caller = Arc::clone(&on_caller);
+            in_background(Box::new(move || {
+                if std::thread::current().id() == caller {
+                    on_caller.fetch_add(1, Ordering::Relaxed);
+                }
+            }));
+        }
+        // The queue held BACKGROUND_QUEUE of them (fewer if another test queued some meanwhile); the rest ran here.
+        assert!(on_caller.load(Ordering::Relaxed) >= 10);
+        release.send(()).unwrap();
+        wait_for_background_work();
+    }
 
     #[test]
     fn a_write_removes_temp_files_of_writers_that_are_gone() {
