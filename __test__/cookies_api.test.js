@@ -308,6 +308,27 @@ describe('getCookieString', () => {
     assert.equal(s.getCookieString(new URL('https://www.example.com/a')), 'mid=4; older=1; dom=2; sec=5; http=6')
   })
 
+  test('long values and URLs, with multi-byte characters where the native read first stops, read back whole', () => {
+    // The native side first reads a string into 512 bytes of room and asks for the length only when it may not
+    // have fit: lengths around that edge, made of 1-, 2-, 3- and 4-byte UTF-8 characters, must all read whole.
+    for (const unit of ['a', 'é', '€', '😀']) {
+      for (let bytes = 490; bytes <= 530; bytes += 1) {
+        const width = Buffer.byteLength(unit)
+        const value = 'v'.repeat(bytes % width) + unit.repeat(Math.floor(bytes / width))
+        const deep = `/${'p'.repeat(bytes)}`
+        const url = `https://www.example.com${deep}/${unit}`
+        const ours = ourSession()
+        const theirs = crawleeSession()
+        for (const s of [ours, theirs]) {
+          s.setCookiesFromResponse({ url, headers: { 'set-cookie': [`long=${value}; Path=${deep}`, `short=1; Path=/`] } })
+        }
+        assert.equal(ours.getCookieString(url), theirs.getCookieString(url), `${unit} x ${bytes}`)
+        assert.ok(ours.getCookieString(url).startsWith(`long=${value}; `), `${unit} x ${bytes}`)
+        assert.equal(ours.getCookieString('https://www.example.com/'), 'short=1')
+      }
+    }
+  })
+
   test('a missing URL is a TypeError; an unusable one too', () => {
     const s = ourSession()
     const err = thrown(() => s.getCookieString())

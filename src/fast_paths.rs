@@ -263,6 +263,10 @@ unsafe fn string_value(env: sys::napi_env, value: sys::napi_value) -> Option<Str
     String::from_utf8(bytes).ok()
 }
 
+/// Room tried first for a string argument: URLs and `Set-Cookie` values nearly always fit, and then one N-API
+/// call reads them instead of two (length, then text).
+const FIRST_TRY_BYTES: usize = 512;
+
 /// Appends a JS string argument to `out` as UTF-8 (V8 writes valid UTF-8, lone surrogates replaced); `false`,
 /// with `out` unchanged, for anything that is not a string.
 unsafe fn append_string_value(
@@ -270,8 +274,39 @@ unsafe fn append_string_value(
     value: sys::napi_value,
     out: &mut Vec<u8>,
 ) -> bool {
+    append_string_value_in(env, value, out, FIRST_TRY_BYTES)
+}
+
+/// [`append_string_value`] trying `first_try` bytes of room first.
+unsafe fn append_string_value_in(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    out: &mut Vec<u8>,
+    first_try: usize,
+) -> bool {
     if value.is_null() {
         return false;
+    }
+    let start = out.len();
+    // First try: write into the room there is. V8 stops before a character that does not fit whole (at most 4
+    // bytes) and keeps one byte for the NUL, so fewer than `room - 4` bytes written means the text is all there.
+    out.reserve(first_try);
+    let room = out.capacity() - start;
+    let mut written: usize = 0;
+    if sys::napi_get_value_string_utf8(
+        env,
+        value,
+        out.as_mut_ptr().add(start).cast(),
+        room,
+        &mut written,
+    ) != sys::Status::napi_ok
+    {
+        return false;
+    }
+    if written + 4 < room {
+        // napi wrote `written` bytes into the reserved room.
+        out.set_len(start + written);
+        return true;
     }
     let mut len: usize = 0;
     if sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len)
@@ -280,8 +315,6 @@ unsafe fn append_string_value(
         return false;
     }
     out.reserve(len + 1);
-    let start = out.len();
-    let mut written: usize = 0;
     let status = sys::napi_get_value_string_utf8(
         env,
         value,
@@ -401,7 +434,15 @@ unsafe extern "C" fn set_browser_cookies_packed(
         if sys::napi_get_value_uint32(env, count, &mut expected) != sys::Status::napi_ok {
             return illegal_invocation(env);
         }
-        let Some(packed) = string_value(env, packed) else {
+        // A packed list runs ~70 bytes a cookie.
+        let mut bytes = Vec::new();
+        let room = (expected as usize)
+            .saturating_mul(128)
+            .clamp(FIRST_TRY_BYTES, 1 << 16);
+        if !append_string_value_in(env, packed, &mut bytes, room) {
+            return illegal_invocation(env);
+        }
+        let Ok(packed) = String::from_utf8(bytes) else {
             return illegal_invocation(env);
         };
         let url = string_value(env, url);
