@@ -103,7 +103,8 @@ pub struct PoolCore<P = ()> {
     entries: Vec<Option<Entry<P>>>,
     free_slots: Vec<u32>,
     members: Vec<u32>,
-    ids: HashMap<Arc<str>, u32>,
+    /// Ids to slots; foldhash (seeded per map) instead of SipHash: a lookup or insert per new session.
+    ids: HashMap<Arc<str>, u32, foldhash::fast::RandomState>,
     dead: DeadList,
     expiry: BinaryHeap<Reverse<(Expiry, u64, u32)>>,
     evicted: Vec<u32>,
@@ -125,7 +126,7 @@ impl<P> PoolCore<P> {
             entries: Vec::new(),
             free_slots: Vec::new(),
             members: Vec::new(),
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             dead: Rc::new(RefCell::new(Vec::new())),
             expiry: BinaryHeap::new(),
             evicted: Vec::new(),
