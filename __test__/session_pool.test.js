@@ -198,6 +198,20 @@ test('createSessionFunction: sync or async, receives (pool, { sessionOptions }),
   await assert.rejects(rejecting.getSession(), (e) => e === mine, 'the queue is released after a rejection')
 })
 
+test('a session the pool makes has the fields of a constructed one, in the same order, with its pool', async () => {
+  const pool = await SessionPool.open({ maxPoolSize: 2, persistenceOptions: { enable: false } })
+  const made = await pool.getSession()
+  const constructed = new pkg.Session({ sessionPool: pool })
+  assert.ok(made instanceof pkg.Session)
+  assert.deepEqual(Object.keys(made), ['id', 'maxAgeSecs', 'userData', 'sessionPool'])
+  assert.deepEqual(Object.keys(made), Object.keys(constructed))
+  assert.equal(made.sessionPool, pool)
+  assert.deepEqual(made.userData, {})
+  assert.equal(made.maxAgeSecs, 3000)
+  assert.match(made.id, /^session_[A-Za-z0-9]{10}$/)
+  await pool.teardown({ persistState: false })
+})
+
 test('sessionOptions apply to every session; each session gets its own userData copy', async () => {
   const userData = { tags: ['a'] }
   const pool = await SessionPool.open({ maxPoolSize: 3, sessionOptions: { maxAgeSecs: 10, maxUsageCount: 7, maxErrorScore: 2, userData } })

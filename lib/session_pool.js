@@ -14,6 +14,7 @@ const kFactory = Symbol('createSessionFunction')
 const kSessionOptions = Symbol('sessionOptions')
 const kOptions = Symbol('options')
 const kCreate = Symbol('create')
+const kCreateDefault = Symbol('createDefault')
 const kAdopt = Symbol('adopt')
 const kRelease = Symbol('release')
 const kClearEvicted = Symbol('clearEvicted')
@@ -208,7 +209,7 @@ function createSessionPoolClass(native) {
       try {
         created = factory
           ? factory.call(this, this, { sessionOptions: {} })
-          : this._createDefault(cloneUserData(this[kSessionOptions].userData))
+          : this[kCreateDefault]()
       } catch (err) {
         return Promise.reject(err)
       }
@@ -234,6 +235,14 @@ function createSessionPoolClass(native) {
           throw err
         },
       )
+    }
+
+    [kCreateDefault]() {
+      const session = this._createDefault()
+      const userData = cloneUserData(this[kSessionOptions].userData)
+      session.userData = userData !== null && typeof userData === 'object' ? userData : {}
+      session.sessionPool = this
+      return session
     }
 
     [kAdopt](session, makeRoom) {

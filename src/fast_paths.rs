@@ -1,6 +1,6 @@
 //! Raw N-API entry points for the calls a crawler makes on every request (`markGood`, `markBad`, `retire`,
-//! `isUsable`, the pool's counters, the cookie string and Set-Cookie values; the pool's allocation step is in
-//! `pool_bound.rs`).
+//! `isUsable`, the pool's counters, the cookie string and Set-Cookie values) and on every new session
+//! (`_createDefault`, `_commit`); the pool's allocation step is in `pool_bound.rs`.
 //!
 //! A napi-rs method call costs ~250-300 ns here (argument conversion, class-identity and borrow bookkeeping
 //! behind a global mutex); a bare N-API callback ~125 ns, about half of it finding the native object behind
@@ -21,8 +21,9 @@ use napi::sys;
 use napi::{Env, JsValue, Result};
 use napi_derive::napi;
 
+use crate::error::pool_error;
 use crate::session::{emit_retired, JsSession};
-use crate::session_pool::JsSessionPool;
+use crate::session_pool::{create_default_object, JsSessionPool};
 
 type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
 
@@ -470,6 +471,40 @@ unsafe extern "C" fn browser_cookies_packed_for(
     })
 }
 
+/// `_createDefault()`: a new session with the pool's `sessionOptions` (not yet added), its `id` and `maxAgeSecs`
+/// set (`create_default_object`, as the generated method).
+unsafe extern "C" fn create_default(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    on_receiver::<JsSessionPool, 0>(env, info, |pool, _, _, _| {
+        let napi_env = Env::from_raw(env);
+        match create_default_object(pool, &napi_env) {
+            Ok(obj) => obj.raw(),
+            Err(e) => throw(env, e),
+        }
+    })
+}
+
+/// `_commit(session, makeRoom)`: adds `session` to the pool and returns its slot; `makeRoom` evicts unusable
+/// sessions first when the pool is full. A pool error (a duplicate id, a full pool) is thrown as the generated
+/// method throws it.
+unsafe extern "C" fn commit(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    on_receiver::<JsSessionPool, 2>(env, info, |pool, _, [session, make_room], argc| {
+        let Some(session) = unwrap_checked::<JsSession>(env, session) else {
+            return illegal_invocation(env);
+        };
+        let mut make_room_flag = false;
+        if argc > 1 {
+            sys::napi_get_value_bool(env, make_room, &mut make_room_flag);
+        }
+        match pool.add_session(session, make_room_flag) {
+            Ok(slot) => number(env, f64::from(slot)),
+            Err(e) => throw(env, pool_error(&Env::from_raw(env), e)),
+        }
+    })
+}
+
 enum Kind {
     Method(Callback),
     Getter(Callback),
@@ -539,6 +574,8 @@ pub fn install_fast_paths(env: Env, session_proto: Object, pool_proto: Object) -
         &env,
         &pool_proto,
         &[
+            (c"_createDefault", Kind::Method(create_default)),
+            (c"_commit", Kind::Method(commit)),
             (c"usableSessionsCount", Kind::Getter(usable_sessions_count)),
             (
                 c"retiredSessionsCount",

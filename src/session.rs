@@ -91,6 +91,13 @@ fn jar_from_option(env: &Env, value: Unknown) -> Result<(JarCell, Option<Referen
 
 /// Sets the fields Crawlee exposes as plain properties, so reading them costs no native call and `userData`
 /// stays the very object the user mutates in place.
+/// Sets the first two of a session's JS fields, `id` and `maxAgeSecs` (a pool's new sessions get the other two,
+/// `userData` and `sessionPool`, from lib/session_pool.js, in the same order, so every Session has one shape).
+pub(crate) fn install_identity(this: &mut Object, core: &SessionCore) -> Result<()> {
+    this.set_named_property("id", core.id())?;
+    this.set_named_property("maxAgeSecs", core.max_age_secs())
+}
+
 pub(crate) fn install_js_fields(
     this: &mut Object,
     core: &SessionCore,
@@ -98,8 +105,7 @@ pub(crate) fn install_js_fields(
     session_pool: Option<Object>,
     env: &Env,
 ) -> Result<()> {
-    this.set_named_property("id", core.id())?;
-    this.set_named_property("maxAgeSecs", core.max_age_secs())?;
+    install_identity(this, core)?;
     match user_data {
         Some(ud) => this.set_named_property("userData", ud)?,
         None => this.set_named_property("userData", Object::new(env)?)?,

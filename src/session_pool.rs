@@ -26,7 +26,7 @@ use crate::key_value_store::{
 };
 use crate::now_ms;
 use crate::session::json_parse;
-use crate::session::{install_js_fields, JsSession};
+use crate::session::{install_identity, install_js_fields, JsSession};
 
 /// Every option `new SessionPool(options)` accepts: Crawlee 3's and ours (`keyValueStore`, `events`,
 /// `persistStateIntervalMillis`).
@@ -62,6 +62,14 @@ pub struct JsSessionPool {
     /// Restored sessions that have no JS object yet, by slot: their `userData` as JSON text. The object is made
     /// on first use (`_wrapSlot`), so opening a pool on a big state creates no JS objects at all.
     unwrapped: RefCell<Vec<Option<Arc<str>>>>,
+}
+
+/// The work of `_createDefault`, shared by the generated method and its raw entry point.
+pub(crate) fn create_default_object<'e>(pool: &JsSessionPool, env: &'e Env) -> Result<Object<'e>> {
+    let instance = pool.new_default_session().into_instance(env)?;
+    let mut obj = instance.as_object(env);
+    install_identity(&mut obj, &instance.core.borrow())?;
+    Ok(obj)
 }
 
 fn check(env: &Env, r: std::result::Result<(), options::OptionError>) -> Result<()> {
@@ -233,17 +241,34 @@ impl JsSessionPool {
     }
 
     /// Adds a session to the pool and returns its slot; `makeRoom` evicts unusable sessions first when full.
+    /// (Called through the raw entry point of `fast_paths.rs`, which installs itself over this one.)
     #[napi(js_name = "_commit", skip_typescript)]
     pub fn commit(&self, env: Env, session: &JsSession, make_room: bool) -> Result<u32> {
-        let added = self.core.borrow_mut().add(
+        self.add_session(session, make_room)
+            .map_err(|e| pool_error(&env, e))
+    }
+
+    /// [`commit`](Self::commit) without the JS types.
+    pub(crate) fn add_session(
+        &self,
+        session: &JsSession,
+        make_room: bool,
+    ) -> std::result::Result<u32, session_pool_core::pool::PoolError> {
+        let slot = self.core.borrow_mut().add(
             session.core.clone(),
             session.jar.clone(),
             make_room,
             now_ms(),
-        );
-        let slot = added.map_err(|e| pool_error(&env, e))?;
+        )?;
         self.set_unwrapped(slot, None);
         Ok(slot)
+    }
+
+    /// A new session with the pool's `sessionOptions` and no cookies, not yet added and without a JS object.
+    pub(crate) fn new_default_session(&self) -> JsSession {
+        let core = SessionCore::new(self.session_params.clone(), now_ms());
+        let jar = crate::cookie_jar::new_jar(session_pool_core::cookies::CookieJar::new());
+        JsSession::from_parts(core.into_cell(), jar)
     }
 
     /// Slots evicted since the last call.
@@ -278,22 +303,12 @@ impl JsSessionPool {
         self.core.borrow().slots_in_order()
     }
 
-    /// A new session with the pool's `sessionOptions`, emitting on this pool, not yet added.
+    /// A new session with the pool's `sessionOptions`, not yet added, with its `id` and `maxAgeSecs` set
+    /// (lib/session_pool.js sets `userData` and `sessionPool`). Called through the raw entry point of
+    /// `fast_paths.rs`, which installs itself over this one and runs [`create_default_object`].
     #[napi(js_name = "_createDefault", skip_typescript)]
-    pub fn create_default<'e>(
-        &self,
-        env: &'e Env,
-        this: This,
-        user_data: Option<Object>,
-    ) -> Result<ClassInstance<'e, JsSession>> {
-        let core = SessionCore::new(self.session_params.clone(), now_ms());
-        let jar = crate::cookie_jar::new_jar(session_pool_core::cookies::CookieJar::new());
-        let instance = JsSession::from_parts(core.into_cell(), jar).into_instance(env)?;
-        let mut obj = instance.as_object(env);
-        let session = instance.core.borrow();
-        install_js_fields(&mut obj, &session, user_data, Some(*this), env)?;
-        drop(session);
-        Ok(instance)
+    pub fn create_default<'e>(&self, env: &'e Env) -> Result<Object<'e>> {
+        create_default_object(self, env)
     }
 
     /// Starts a snapshot: the counters and the order of the sessions now. The sessions themselves are captured
