@@ -89,8 +89,6 @@ fn jar_from_option(env: &Env, value: Unknown) -> Result<(JarCell, Option<Referen
     Ok((new_jar(jar), None))
 }
 
-/// Sets the fields Crawlee exposes as plain properties, so reading them costs no native call and `userData`
-/// stays the very object the user mutates in place.
 /// Sets the first two of a session's JS fields, `id` and `maxAgeSecs` (a pool's new sessions get the other two,
 /// `userData` and `sessionPool`, from lib/session_pool.js, in the same order, so every Session has one shape).
 pub(crate) fn install_identity(this: &mut Object, core: &SessionCore) -> Result<()> {
@@ -98,6 +96,8 @@ pub(crate) fn install_identity(this: &mut Object, core: &SessionCore) -> Result<
     this.set_named_property("maxAgeSecs", core.max_age_secs())
 }
 
+/// Sets the fields Crawlee exposes as plain properties, so reading them costs no native call and `userData`
+/// stays the very object the user mutates in place.
 pub(crate) fn install_js_fields(
     this: &mut Object,
     core: &SessionCore,
