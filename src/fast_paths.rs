@@ -257,8 +257,17 @@ unsafe fn this_and_args<const N: usize>(
 
 /// A JS string argument as a Rust `String`; `None` for anything else.
 unsafe fn string_value(env: sys::napi_env, value: sys::napi_value) -> Option<String> {
+    string_value_in(env, value, FIRST_TRY_BYTES)
+}
+
+/// [`string_value`] trying `first_try` bytes of room first (see [`append_string_value_in`]).
+unsafe fn string_value_in(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    first_try: usize,
+) -> Option<String> {
     let mut bytes = Vec::new();
-    if !append_string_value(env, value, &mut bytes) {
+    if !append_string_value_in(env, value, &mut bytes, first_try) {
         return None;
     }
     String::from_utf8(bytes).ok()
@@ -360,22 +369,36 @@ unsafe fn js_string(env: sys::napi_env, text: &str) -> sys::napi_value {
     out
 }
 
-/// `_cookieStringFor(url)`: `getCookieString` for a URL given as a string (lib/session.js sends other
-/// arguments to the generated method, which names them in its TypeError).
-unsafe extern "C" fn cookie_string_for(
+/// A session call that takes a URL string and answers with text (`_cookieStringFor`,
+/// `_browserCookiesPackedFor`): `TypeError: Illegal invocation` when the URL is not a string (lib/session.js
+/// sends anything else to the generated method, which names it in its TypeError), a cookie error thrown as
+/// `cookie_error` throws it.
+unsafe fn text_for_url(
     env: sys::napi_env,
     info: sys::napi_callback_info,
+    text: impl FnOnce(
+        &JsSession,
+        &str,
+    ) -> std::result::Result<String, session_pool_core::cookies::CookieError>,
 ) -> sys::napi_value {
     on_receiver::<JsSession, 1>(env, info, |session, _, [url], _| {
         let Some(url) = string_value(env, url) else {
             return illegal_invocation(env);
         };
-        let text =
-            crate::cookie_jar::jar_mut(&session.jar).get_cookie_string(&url, crate::now_ms());
-        match text {
+        match text(session, &url) {
             Ok(text) => js_string(env, &text),
             Err(e) => throw_cookie_error(env, e),
         }
+    })
+}
+
+/// `_cookieStringFor(url)`: `getCookieString` for a URL given as a string.
+unsafe extern "C" fn cookie_string_for(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    text_for_url(env, info, |session, url| {
+        crate::cookie_jar::jar_mut(&session.jar).get_cookie_string(url, crate::now_ms())
     })
 }
 
@@ -384,8 +407,8 @@ const VALUES_PER_CALL: usize = 4;
 
 /// `_setCookieValues(url, v0, v1, v2, v3)`: stores the `Set-Cookie` values given as the string arguments after
 /// `url` (others are skipped). Returns how many errors storing gave (one for an unusable URL; the number of
-/// values for a `url` that is not a string). The values come as separate strings: joining them in JS cost more than the calls
-/// that read them here.
+/// values for a `url` that is not a string). The values come as separate strings: joining them in JS cost more
+/// than the calls that read them here.
 unsafe extern "C" fn set_cookie_values(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -436,14 +459,10 @@ unsafe extern "C" fn set_browser_cookies_packed(
             return illegal_invocation(env);
         }
         // A packed list runs ~70 bytes a cookie.
-        let mut bytes = Vec::new();
         let room = (expected as usize)
             .saturating_mul(128)
             .clamp(FIRST_TRY_BYTES, 1 << 16);
-        if !append_string_value_in(env, packed, &mut bytes, room) {
-            return illegal_invocation(env);
-        }
-        let Ok(packed) = String::from_utf8(bytes) else {
+        let Some(packed) = string_value_in(env, packed, room) else {
             return illegal_invocation(env);
         };
         let url = string_value(env, url);
@@ -454,20 +473,14 @@ unsafe extern "C" fn set_browser_cookies_packed(
     })
 }
 
-/// `_browserCookiesPackedFor(url)`: `getCookies` for a URL given as a string, packed (lib/session.js sends
-/// other arguments to the generated `_getBrowserCookiesPacked`, which reads URL objects and names a bad one).
+/// `_browserCookiesPackedFor(url)`: `getCookies` for a URL given as a string, packed (for other arguments
+/// lib/session.js calls the generated `_getBrowserCookiesPacked`).
 unsafe extern "C" fn browser_cookies_packed_for(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    on_receiver::<JsSession, 1>(env, info, |session, _, [url], _| {
-        let Some(url) = string_value(env, url) else {
-            return illegal_invocation(env);
-        };
-        match session.browser_cookies_packed(&url) {
-            Ok(text) => js_string(env, &text),
-            Err(e) => throw_cookie_error(env, e),
-        }
+    text_for_url(env, info, |session, url| {
+        session.browser_cookies_packed(url)
     })
 }
 
