@@ -42,7 +42,7 @@ function cell(rec) {
     out.maxStallMsMin = st.min
     out.stallSamples = rec.stalls
   }
-  for (const k of ['stateFileBytes', 'buildMs', 'components', 'childSamples', 'note']) {
+  for (const k of ['stateFileBytes', 'buildMs', 'components', 'pools', 'childSamples', 'note']) {
     if (rec[k] !== undefined) out[k] = rec[k]
   }
   return out
@@ -128,9 +128,9 @@ function render(cells, ratioRows) {
 
   const memRows = cells
     .filter((c) => c.scenario === 'memory')
-    .map((c) => [sizeLabel(c.size), c.impl, fmt(c.components.heapUsed), fmt(c.components.external), fmt(c.components.heapPlusExternal), fmt(c.components.rss)])
+    .map((c) => [sizeLabel(c.size), c.impl, String(c.pools ?? 1), fmt(c.components.heapUsed), fmt(c.components.external), fmt(c.components.heapPlusExternal), fmt(c.components.rss), fmt(c.components.youngGeneration ?? 0)])
   const mem = memRows.length
-    ? `\nMemory per session, bytes (medians; RSS = all-in, includes native allocations)\n${table(['N', 'impl', 'heapUsed', 'external', 'heap+external', 'RSS'], memRows)}`
+    ? `\nMemory per session, bytes (medians; RSS = all-in, includes native allocations; pools of N measured together; young gen. = V8 young generation growth, 0 expected)\n${table(['N', 'impl', 'pools', 'heapUsed', 'external', 'heap+external', 'RSS', 'young gen.'], memRows)}`
     : ''
   return `${main}\n${stalls}\n${mem}`
 }

@@ -51,7 +51,9 @@ async function memory(ctx, size) {
         arrayBuffers: comp('arrayBuffers'),
         rss: comp('rss'),
         heapPlusExternal: comp('heapPlusExternal'),
+        youngGeneration: comp('youngGeneration'),
       },
+      pools: ms[0].pools,
       childSamples: ms.map(({ before, after, addon, ...rest }) => rest),
     })
   }
