@@ -7,6 +7,12 @@ const { execFileSync } = require('node:child_process')
 
 const now = () => performance.now()
 
+// How long every sample waits after its GC before it starts (`SETTLE=<ms>`, 0 turns it off): the GC hands
+// sweeping what it freed to V8's background threads, which then share the two cores and the memory bus with the
+// sample. With a big heap in the process (Crawlee's pool of 100 000 is ~700 MB) this is most of a short sample:
+// our rotation at 100k measured ~0.6 us an operation started right after the GC and ~0.34 us 50 ms later.
+const SETTLE_MS = Number(process.env.SETTLE ?? 50)
+
 function gc() {
   if (typeof global.gc === 'function') {
     global.gc()
@@ -129,7 +135,7 @@ function fmt(x) {
   return x.toPrecision(2)
 }
 
-module.exports = { now, gc, median, stats, alternate, calibrate, withHeartbeat, prng, fmt }
+module.exports = { now, gc, median, stats, alternate, calibrate, withHeartbeat, prng, fmt, SETTLE_MS }
 
 /**
  * Recompiles a standalone function (one that uses only its parameters and globals) from its source, so each
@@ -147,8 +153,9 @@ function isolate(fn) {
  * @param impls [{ name, ... }]
  * @param setup (impl) => ({ run: async (k) => elapsedMs, check?: () => string | undefined })
  * @param scale value = elapsedMs / k * scale (1000 for µs per op)
+ * @param settleMs the pause after each sample's GC (see SETTLE_MS)
  */
-async function perOp({ impls, setup, runs, minMs, scale, maxOps }) {
+async function perOp({ impls, setup, runs, minMs, scale, maxOps, settleMs = SETTLE_MS }) {
   const bench = {}
   const opsPerRun = {}
   for (const impl of impls) {
@@ -165,7 +172,7 @@ async function perOp({ impls, setup, runs, minMs, scale, maxOps }) {
       return (ms / k) * scale
     },
   }))
-  const samples = await alternate(plan)
+  const samples = await alternate(plan, { settleMs })
   const checks = {}
   for (const impl of impls) {
     const check = bench[impl.name].check

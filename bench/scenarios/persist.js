@@ -7,7 +7,7 @@
 // The state each implementation writes here is what the restore scenario opens.
 
 const fs = require('node:fs')
-const { alternate, withHeartbeat, now } = require('../harness.js')
+const { alternate, withHeartbeat, now, SETTLE_MS } = require('../harness.js')
 const { poolOptions } = require('../impls.js')
 const { URL_BASE, decorateSession } = require('../fixtures.js')
 
@@ -53,7 +53,7 @@ async function persist(ctx, size) {
       return { value: ms, maxStallMs }
     },
   }))
-  const samples = await alternate(plan, { progress: ctx.progress('persist', size, 'ms'), syncDisk: true, settleMs: Number(process.env.SETTLE ?? 50) })
+  const samples = await alternate(plan, { progress: ctx.progress('persist', size, 'ms'), syncDisk: true, settleMs: SETTLE_MS })
   for (const impl of impls) {
     await pools[impl.name].teardown({ persistState: false })
     pools[impl.name] = undefined

@@ -4,7 +4,7 @@
 // heartbeat measures the longest event-loop stall meanwhile. Each restored pool is checked (N usable
 // sessions) and torn down without persisting. Unit: ms per open.
 
-const { alternate, withHeartbeat } = require('../harness.js')
+const { alternate, withHeartbeat, SETTLE_MS } = require('../harness.js')
 const { poolOptions } = require('../impls.js')
 const { persistTarget } = require('./persist.js')
 
@@ -24,7 +24,7 @@ async function restore(ctx, size) {
       return { value: ms, maxStallMs }
     },
   }))
-  const samples = await alternate(plan, { progress: ctx.progress('restore', size, 'ms'), settleMs: Number(process.env.SETTLE ?? 50) })
+  const samples = await alternate(plan, { progress: ctx.progress('restore', size, 'ms'), settleMs: SETTLE_MS })
   for (const impl of impls) {
     ctx.record({
       scenario: 'restore',
