@@ -303,8 +303,12 @@ test('marks of a session the pool no longer holds never reach the session that t
   pool.on(EVENT_SESSION_RETIRED, (s) => retiredEvents.push(s.id))
   const old = await pool.getSession()
   assert.equal(await pool.getSession(), old)
-  // README, Differences from Crawlee: one settled promise per session held, handed out again.
-  assert.equal(pool.getSession(), pool.getSession())
+  // As Crawlee's async method: a new promise per call, of the same session.
+  const [first, second] = [pool.getSession(), pool.getSession()]
+  assert.ok(first instanceof Promise)
+  assert.notEqual(first, second)
+  assert.equal(await first, old)
+  assert.equal(await second, old)
   old.retire()
   const fresh = await pool.getSession()
   assert.notEqual(fresh, old)

@@ -9,7 +9,6 @@ const kAcquire = Symbol('acquire')
 const kMarkSlot = Symbol('markSlot')
 const kOwnerPool = Symbol('ownerPool')
 const kSlot = Symbol('slot')
-const kResolved = Symbol('resolvedBySlot')
 
 const MARK_GOOD = 0
 const MARK_BAD = 1
@@ -24,23 +23,22 @@ let lastSlot = -1
 /** Records that `pool` holds `session` in `slot`. */
 function placeSession(pool, session, slot) {
   pool[kTable][slot] = session
-  pool[kResolved][slot] = undefined
   session[kOwnerPool] = pool
   session[kSlot] = slot
 }
 
 /**
- * A promise of the session in `slot` (which the pool holds), made once per placement and reused: awaiting a
- * settled promise never reads the session object, resolving a new one with it does (the thenable check).
+ * A promise of the session in `slot` (which the pool holds). A new one each time: resolving it reads the session
+ * object (is it a thenable?), but the caller's next step reads that object anyway (its mark), while a promise kept
+ * per slot for reuse is one more scattered object to fetch: in a pool of 100 000, where each pick reads memory no
+ * cache holds, a `getSession()` + `markGood()` measured ~0.32 us this way against ~0.40 us with kept promises
+ * (~0.02 us slower at 1 000, where everything is in cache).
  */
 function handOut(pool, slot) {
   lastSession = pool[kTable][slot]
   lastPool = pool
   lastSlot = slot
-  const resolved = pool[kResolved]
-  const promise = resolved[slot]
-  if (promise !== undefined) return promise
-  return (resolved[slot] = Promise.resolve(lastSession))
+  return Promise.resolve(lastSession)
 }
 
 /** Forgets `pool` as the last one that handed out a session (at teardown, so nothing here keeps it alive). */
@@ -70,7 +68,6 @@ function markInSlot(session, kind) {
 
 module.exports = {
   kTable,
-  kResolved,
   kAcquire,
   kMarkSlot,
   MARK_GOOD,

@@ -5,7 +5,7 @@
 
 const { EventEmitter } = require('node:events')
 const { Persistence } = require('./persistence.js')
-const { kTable, kResolved, kAcquire, kMarkSlot, placeSession, handOut, forgetPool } = require('./pool_slots.js')
+const { kTable, kAcquire, kMarkSlot, placeSession, handOut, forgetPool } = require('./pool_slots.js')
 
 const kInitialized = Symbol('initialized')
 const kBusy = Symbol('creating')
@@ -65,7 +65,6 @@ function createSessionPoolClass(native) {
       const opts = options ?? {}
       this[kOptions] = opts
       this[kTable] = []
-      this[kResolved] = []
       const [acquire, markSlot] = native._bindPoolFunctions(this)
       this[kAcquire] = acquire
       this[kMarkSlot] = markSlot
@@ -268,11 +267,7 @@ function createSessionPoolClass(native) {
 
     [kClearEvicted]() {
       const table = this[kTable]
-      const resolved = this[kResolved]
-      for (const slot of this._takeEvicted()) {
-        table[slot] = undefined
-        resolved[slot] = undefined
-      }
+      for (const slot of this._takeEvicted()) table[slot] = undefined
     }
 
     [kRelease]() {
