@@ -8,7 +8,7 @@ use napi::Task;
 use napi_derive::napi;
 use session_pool_core::file_store::{FileStore, ReadOutcome};
 use session_pool_core::snapshot::{restore_sessions, PoolSnapshot, RestoredSession};
-use session_pool_core::state::parse_state;
+use session_pool_core::state::parse_state_owned;
 
 use std::sync::Arc;
 
@@ -227,7 +227,7 @@ impl Task for ParseStateTask {
 
     fn compute(&mut self) -> Result<Self::Output> {
         let text = std::mem::take(&mut self.text);
-        Ok(match parse_state(&text) {
+        Ok(match parse_state_owned(text) {
             Ok(state) => prepare_loaded(
                 restore_sessions(state, self.max_age_secs, now_ms(), self.keep_cookie_text),
                 Vec::new(),

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use session_pool_core::snapshot::restore_sessions;
-use session_pool_core::state::parse_state_bytes;
+use session_pool_core::state::parse_state_vec;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -16,7 +16,8 @@ fn main() {
         let t0 = Instant::now();
         let bytes = std::fs::read(&path).expect("read");
         let t1 = Instant::now();
-        let loaded = parse_state_bytes(&bytes).expect("parse");
+        let size = bytes.len();
+        let loaded = parse_state_vec(bytes).expect("parse");
         let t2 = Instant::now();
         let count = loaded.sessions.len();
         let restored = restore_sessions(loaded, None, 1.7e12, false);
@@ -25,7 +26,7 @@ fn main() {
         let t4 = Instant::now();
         println!(
             "{count} sessions, {:.1} MB: read {:.1} ms, state parse {:.1} ms, restore (jars) {:.1} ms, drop {:.1} ms",
-            bytes.len() as f64 / 1e6,
+            size as f64 / 1e6,
             (t1 - t0).as_secs_f64() * 1e3,
             (t2 - t1).as_secs_f64() * 1e3,
             (t3 - t2).as_secs_f64() * 1e3,

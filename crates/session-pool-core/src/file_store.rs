@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, OnceLock};
 use std::time::{Duration, SystemTime};
 
-use crate::state::{parse_state_bytes, LoadedState, PersistedState, StateError};
+use crate::state::{parse_state_vec, LoadedState, PersistedState, StateError};
 
 /// A file being written that hands what it has to the disk every few megabytes, so the disk works while the
 /// rest is still being serialized and the final fsync has less left to wait for (Linux `sync_file_range`;
@@ -452,7 +452,7 @@ impl FileStore {
         let Some(bytes) = self.read_bytes()? else {
             return Ok(ReadOutcome::Missing);
         };
-        match parse_state_bytes(&bytes) {
+        match parse_state_vec(bytes) {
             Ok(state) => Ok(ReadOutcome::Loaded(state)),
             Err(error) => {
                 let moved_to = self.move_aside(now_ms)?;

@@ -304,13 +304,26 @@ impl std::error::Error for StateError {}
 /// `new Date(value)` also takes), `cookieJar` not an object, `userData` not an object or array — is skipped and listed in
 /// [`LoadedState::problems`]; so is a repeated id (the first one is kept). A missing `userData` becomes `{}`,
 /// as Crawlee defaults it. The top-level counts are not read back: they are derived from the sessions.
+/// The sessions' cookie jars are kept as slices of a copy of `text`; [`parse_state_owned`] takes the text itself.
 pub fn parse_state(text: &str) -> Result<LoadedState, StateError> {
-    read::parse(text)
+    parse_state_owned(text.to_owned())
+}
+
+/// [`parse_state`] of a text it keeps: the sessions' cookie jars are slices of it, not copies (so it stays in
+/// memory until the last of them is dropped; restoring a pool parses them into jars right away).
+pub fn parse_state_owned(text: String) -> Result<LoadedState, StateError> {
+    read::parse(&std::sync::Arc::new(text))
 }
 
 /// [`parse_state`] for raw file bytes; invalid UTF-8 is a [`StateError::Syntax`].
 pub fn parse_state_bytes(bytes: &[u8]) -> Result<LoadedState, StateError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| StateError::Syntax(format!("the file is not UTF-8 text ({e})")))?;
-    read::parse(text)
+    parse_state_vec(bytes.to_vec())
+}
+
+/// [`parse_state_owned`] for raw file bytes it keeps; invalid UTF-8 is a [`StateError::Syntax`].
+pub fn parse_state_vec(bytes: Vec<u8>) -> Result<LoadedState, StateError> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        StateError::Syntax(format!("the file is not UTF-8 text ({})", e.utf8_error()))
+    })?;
+    parse_state_owned(text)
 }

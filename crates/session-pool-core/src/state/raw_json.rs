@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -18,27 +19,87 @@ use super::js_json::{write_js_number, write_js_string_contents, write_newline_in
 /// bytes `JSON.stringify` would give for `JSON.parse` of the text: indentation, number and string forms are
 /// normalized, key order and lone surrogates are kept.
 #[derive(Clone)]
-pub struct RawJson(Box<RawValue>);
+pub struct RawJson(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// Its own copy of the text.
+    Owned(Box<RawValue>),
+    /// A slice of a loaded state file's text, shared by all the values read from it: a session's `cookieJar` is
+    /// read where it lies (the file's biggest part, parsed into a jar right after), not copied out first.
+    Shared(SharedText),
+}
+
+/// A validated JSON value at `start..end` of a shared text.
+#[derive(Clone)]
+struct SharedText {
+    text: Arc<String>,
+    start: usize,
+    end: usize,
+}
 
 impl RawJson {
     /// Validates `text` as one JSON value.
     pub fn from_text(text: impl Into<String>) -> Result<Self, serde_json::Error> {
-        RawValue::from_string(text.into()).map(Self)
+        RawValue::from_string(text.into()).map(Self::from_raw)
     }
 
     /// Any serializable value, as compact JSON text (e.g. a `serde_json::Value` built in Rust).
     pub fn from_value<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
-        serde_json::value::to_raw_value(value).map(Self)
+        serde_json::value::to_raw_value(value).map(Self::from_raw)
     }
 
     /// The JSON text, exactly as read (it may be indented, as in the state file).
     pub fn as_str(&self) -> &str {
-        self.0.get()
+        match &self.0 {
+            Repr::Owned(raw) => raw.get(),
+            Repr::Shared(shared) => &shared.text[shared.start..shared.end],
+        }
+    }
+
+    /// `raw`, a value serde_json read from `text` (borrowed from it), kept as a slice of `text` without a copy;
+    /// a copy when `raw` does not lie within `text`.
+    pub(crate) fn shared(text: &Arc<String>, raw: &RawValue) -> Self {
+        let (base, value) = (text.as_ptr() as usize, raw.get());
+        let start = (value.as_ptr() as usize).wrapping_sub(base);
+        let end = start.wrapping_add(value.len());
+        // In bounds, the slice at that offset is `value` itself (same address and length).
+        if start <= end
+            && end <= text.len()
+            && text.is_char_boundary(start)
+            && text.is_char_boundary(end)
+        {
+            Self(Repr::Shared(SharedText {
+                text: Arc::clone(text),
+                start,
+                end,
+            }))
+        } else {
+            Self::from_raw(raw.to_owned())
+        }
+    }
+
+    /// This value with a text of its own (a shared one keeps a whole file's text alive while held).
+    pub fn into_owned(self) -> Self {
+        match self.0 {
+            Repr::Owned(_) => self,
+            Repr::Shared(_) => Self::from_raw(self.to_raw()),
+        }
+    }
+
+    /// The text as serde_json's own raw value (a copy when shared).
+    fn to_raw(&self) -> Box<RawValue> {
+        match &self.0 {
+            Repr::Owned(raw) => raw.clone(),
+            // The slice was validated as one JSON value when it was read.
+            Repr::Shared(_) => RawValue::from_string(self.as_str().to_owned())
+                .unwrap_or_else(|_| RawValue::NULL.to_owned()),
+        }
     }
 
     /// Parses the text into `T` (the cookie module's jar type, a `serde_json::Value`, ...).
     pub fn parse<'a, T: Deserialize<'a>>(&'a self) -> Result<T, serde_json::Error> {
-        serde_json::from_str(self.0.get())
+        serde_json::from_str(self.as_str())
     }
 
     /// The text as a `serde_json::Value`.
@@ -48,23 +109,23 @@ impl RawJson {
 
     /// Whether the value is a JSON object.
     pub fn is_object(&self) -> bool {
-        self.0.get().starts_with('{')
+        self.as_str().starts_with('{')
     }
 
     /// Whether the value is a JSON array.
     pub fn is_array(&self) -> bool {
-        self.0.get().starts_with('[')
+        self.as_str().starts_with('[')
     }
 
     pub(crate) fn from_raw(raw: Box<RawValue>) -> Self {
-        Self(raw)
+        Self(Repr::Owned(raw))
     }
 
     /// The text JS would print for this value (2-space indent at the top level), used for equality.
     fn js_canonical(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.0.get().len());
+        let mut out = Vec::with_capacity(self.as_str().len());
         // Writing into a Vec cannot fail, and the text was validated on construction.
-        let _ = write_reindented(&mut out, self.0.get(), 0);
+        let _ = write_reindented(&mut out, self.as_str(), 0);
         out
     }
 }
@@ -73,38 +134,44 @@ impl RawJson {
 /// does for `JSON.stringify`.
 impl PartialEq for RawJson {
     fn eq(&self, other: &Self) -> bool {
-        self.0.get() == other.0.get() || self.js_canonical() == other.js_canonical()
+        self.as_str() == other.as_str() || self.js_canonical() == other.js_canonical()
     }
 }
 
 impl fmt::Debug for RawJson {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RawJson({})", self.0.get())
+        write!(f, "RawJson({})", self.as_str())
     }
 }
 
 impl fmt::Display for RawJson {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.get())
+        f.write_str(self.as_str())
     }
 }
 
 impl Serialize for RawJson {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // serde_json hands the text to the formatter's `write_raw_fragment`, which the JS formatter re-indents.
-        self.0.serialize(serializer)
+        match &self.0 {
+            Repr::Owned(raw) => raw.serialize(serializer),
+            Repr::Shared(_) => self.to_raw().serialize(serializer),
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for RawJson {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Box::<RawValue>::deserialize(deserializer).map(Self)
+        Box::<RawValue>::deserialize(deserializer).map(Self::from_raw)
     }
 }
 
 impl From<RawJson> for Box<RawValue> {
     fn from(raw: RawJson) -> Self {
-        raw.0
+        match raw.0 {
+            Repr::Owned(raw) => raw,
+            Repr::Shared(_) => raw.to_raw(),
+        }
     }
 }
 
@@ -295,6 +362,51 @@ fn write_normalized_string<W: ?Sized + Write>(writer: &mut W, token: &str) -> io
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shared_value_is_a_slice_of_its_text_and_acts_as_a_copy() {
+        let text = Arc::new("\u{feff} {\"jar\": {\"cookies\": [\"é\"]} }".to_owned());
+        let start = text.find('{').unwrap();
+        // What serde_json borrows from the text, as the state reader does.
+        let borrowed: std::collections::HashMap<&str, &RawValue> =
+            serde_json::from_str(&text[start..]).unwrap();
+        let raw = borrowed["jar"];
+        let shared = RawJson::shared(&text, raw);
+        assert!(matches!(shared.0, Repr::Shared(_)));
+        assert_eq!(shared.as_str(), r#"{"cookies": ["é"]}"#);
+        assert!(
+            std::ptr::eq(shared.as_str().as_ptr(), raw.get().as_ptr()),
+            "no copy"
+        );
+        assert_eq!(Arc::strong_count(&text), 2);
+        let owned = RawJson::from_text(r#"{"cookies": ["é"]}"#).unwrap();
+        assert_eq!(shared, owned);
+        assert_eq!(
+            serde_json::to_string(&shared).unwrap(),
+            serde_json::to_string(&owned).unwrap()
+        );
+        assert_eq!(
+            shared.parse::<Value>().unwrap(),
+            owned.parse::<Value>().unwrap()
+        );
+        let boxed: Box<RawValue> = shared.clone().into();
+        assert_eq!(boxed.get(), shared.as_str());
+        // Owning its text lets the shared one go.
+        let alone = shared.into_owned();
+        assert!(matches!(alone.0, Repr::Owned(_)));
+        assert_eq!(alone, owned);
+        assert_eq!(Arc::strong_count(&text), 1);
+    }
+
+    #[test]
+    fn a_value_from_another_text_is_copied() {
+        let text = Arc::new(r#"{"a": {"b": 1}}"#.to_owned());
+        let other = RawValue::from_string(r#"{"b": 1}"#.to_owned()).unwrap();
+        let kept = RawJson::shared(&text, &other);
+        assert!(matches!(kept.0, Repr::Owned(_)));
+        assert_eq!(kept.as_str(), r#"{"b": 1}"#);
+        assert_eq!(Arc::strong_count(&text), 1);
+    }
 
     fn reindent(text: &str) -> String {
         let mut out = Vec::new();

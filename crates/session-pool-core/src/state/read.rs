@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -13,10 +14,11 @@ use serde_json::value::RawValue;
 use super::date::{parse_date, time_clip};
 use super::{LoadedState, PersistedSession, RawJson, SessionProblem, StateError};
 
-/// Parses a state document; see [`crate::state::parse_state`].
-pub(super) fn parse(text: &str) -> Result<LoadedState, StateError> {
+/// Parses a state document; see [`crate::state::parse_state`]. The sessions' cookie jars stay slices of
+/// `source` (see `RawJson::shared`).
+pub(super) fn parse(source: &Arc<String>) -> Result<LoadedState, StateError> {
     // A UTF-8 byte order mark is not JSON, but editors add it; dropping it costs nothing.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
     if text.trim().is_empty() {
         return Err(StateError::Syntax("the file is empty".to_owned()));
     }
@@ -24,7 +26,7 @@ pub(super) fn parse(text: &str) -> Result<LoadedState, StateError> {
     // Pool states nest a few levels only; the default recursion limit (128) stays on so a hostile file cannot
     // overflow the stack.
     let outcome = de
-        .deserialize_any(TopVisitor)
+        .deserialize_any(TopVisitor { source })
         .map_err(|e| StateError::Syntax(e.to_string()))?;
     de.end().map_err(|e| StateError::Syntax(e.to_string()))?;
     match outcome {
@@ -102,7 +104,10 @@ macro_rules! shape_visitor_scalars {
     };
 }
 
-struct TopVisitor;
+/// The text being read, which the cookie jars read from it keep a share of.
+struct TopVisitor<'s> {
+    source: &'s Arc<String>,
+}
 
 fn top_wrong(kind: &str) -> TopOutcome {
     TopOutcome::WrongShape(format!(
@@ -110,7 +115,7 @@ fn top_wrong(kind: &str) -> TopOutcome {
     ))
 }
 
-impl<'de> Visitor<'de> for TopVisitor {
+impl<'de> Visitor<'de> for TopVisitor<'_> {
     type Value = TopOutcome;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -129,7 +134,11 @@ impl<'de> Visitor<'de> for TopVisitor {
         let mut sessions: Option<Result<Vec<Entry>, &'static str>> = None;
         while let Some(key) = map.next_key::<TopKey>()? {
             match key {
-                TopKey::Sessions => sessions = Some(map.next_value_seed(SessionsSeed)?),
+                TopKey::Sessions => {
+                    sessions = Some(map.next_value_seed(SessionsSeed {
+                        source: self.source,
+                    })?)
+                }
                 TopKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -170,13 +179,15 @@ impl<'de> de::Deserialize<'de> for TopKey {
     }
 }
 
-struct SessionsSeed;
+struct SessionsSeed<'s> {
+    source: &'s Arc<String>,
+}
 
 fn sessions_wrong(kind: &'static str) -> Result<Vec<Entry>, &'static str> {
     Err(kind)
 }
 
-impl<'de> DeserializeSeed<'de> for SessionsSeed {
+impl<'de> DeserializeSeed<'de> for SessionsSeed<'_> {
     type Value = Result<Vec<Entry>, &'static str>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
@@ -184,7 +195,7 @@ impl<'de> DeserializeSeed<'de> for SessionsSeed {
     }
 }
 
-impl<'de> Visitor<'de> for SessionsSeed {
+impl<'de> Visitor<'de> for SessionsSeed<'_> {
     type Value = Result<Vec<Entry>, &'static str>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -200,7 +211,9 @@ impl<'de> Visitor<'de> for SessionsSeed {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
-        while let Some(entry) = seq.next_element_seed(EntrySeed)? {
+        while let Some(entry) = seq.next_element_seed(EntrySeed {
+            source: self.source,
+        })? {
             entries.push(entry);
         }
         Ok(Ok(entries))
@@ -215,7 +228,9 @@ enum Entry {
     },
 }
 
-struct EntrySeed;
+struct EntrySeed<'s> {
+    source: &'s Arc<String>,
+}
 
 fn entry_wrong(kind: &'static str) -> Entry {
     Entry::Bad {
@@ -224,7 +239,7 @@ fn entry_wrong(kind: &'static str) -> Entry {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for EntrySeed {
+impl<'de> DeserializeSeed<'de> for EntrySeed<'_> {
     type Value = Entry;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Entry, D::Error> {
@@ -324,7 +339,7 @@ impl<'de> de::Deserialize<'de> for Field {
     }
 }
 
-impl<'de> Visitor<'de> for EntrySeed {
+impl<'de> Visitor<'de> for EntrySeed<'_> {
     type Value = Entry;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -349,7 +364,8 @@ impl<'de> Visitor<'de> for EntrySeed {
         while let Some(field) = map.next_key::<Field>()? {
             match field {
                 Field::Id => id = Some(map.next_value::<Loose>()?),
-                Field::CookieJar => cookie_jar = Some(map.next_value::<Box<RawValue>>()?),
+                // Borrowed where it lies in the text, not copied (the file's biggest part).
+                Field::CookieJar => cookie_jar = Some(map.next_value::<&'de RawValue>()?),
                 Field::UserData => user_data = Some(map.next_value::<Box<RawValue>>()?),
                 Field::MaxErrorScore => numbers[0] = Some(map.next_value::<Loose>()?),
                 Field::ErrorScoreDecrement => numbers[1] = Some(map.next_value::<Loose>()?),
@@ -363,6 +379,11 @@ impl<'de> Visitor<'de> for EntrySeed {
                 }
             }
         }
+        let cookie_jar = cookie_jar.map(|jar| (raw_kind(jar), jar));
+        let cookie_jar = cookie_jar.map(|(kind, jar)| match kind {
+            "an object" => Ok(RawJson::shared(self.source, jar)),
+            other => Err(other),
+        });
         Ok(validate(
             id, cookie_jar, user_data, numbers, expires_at, created_at,
         ))
@@ -431,7 +452,7 @@ fn date_field(name: &str, value: Option<Loose>, reasons: &mut Vec<String>) -> f6
 
 fn validate(
     id: Option<Loose>,
-    cookie_jar: Option<Box<RawValue>>,
+    cookie_jar: Option<Result<RawJson, &'static str>>,
     user_data: Option<Box<RawValue>>,
     numbers: [Option<Loose>; 5],
     expires_at: Option<Loose>,
@@ -457,12 +478,9 @@ fn validate(
         }
     };
     let cookie_jar = match cookie_jar {
-        Some(jar) if raw_kind(&jar) == "an object" => Some(RawJson::from_raw(jar)),
-        Some(other) => {
-            reasons.push(format!(
-                "\"cookieJar\" must be an object, found {}",
-                raw_kind(&other)
-            ));
+        Some(Ok(jar)) => Some(jar),
+        Some(Err(kind)) => {
+            reasons.push(format!("\"cookieJar\" must be an object, found {kind}"));
             None
         }
         None => {
@@ -515,5 +533,42 @@ fn validate(
             })
         }
         (id, _, _) => Entry::Bad { id, reasons },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_jars_are_read_in_place_and_user_data_copied() {
+        let source = Arc::new(
+            "\u{feff}{\"sessions\": [\n\
+             {\"id\": \"a\", \"cookieJar\": {\"cookies\": []}, \"userData\": {\"x\": 1}, \"maxErrorScore\": 3,\n\
+              \"errorScoreDecrement\": 0.5, \"usageCount\": 0, \"maxUsageCount\": 50, \"errorScore\": 0,\n\
+              \"expiresAt\": \"2030-01-01T00:00:00.000Z\", \"createdAt\": \"2024-01-01T00:00:00.000Z\"},\n\
+             {\"id\": \"b\", \"cookieJar\": [], \"userData\": {}}\n\
+             ]}"
+            .to_owned(),
+        );
+        let loaded = parse(&source).unwrap();
+        assert_eq!(loaded.sessions.len(), 1);
+        assert_eq!(loaded.problems.len(), 1);
+        assert!(loaded.problems[0]
+            .reason
+            .contains("\"cookieJar\" must be an object, found an array"));
+        let session = &loaded.sessions[0];
+        assert_eq!(session.cookie_jar.as_str(), r#"{"cookies": []}"#);
+        let jar_at = session.cookie_jar.as_str().as_ptr() as usize;
+        let text_at = source.as_ptr() as usize;
+        assert!(
+            (text_at..text_at + source.len()).contains(&jar_at),
+            "the jar is a slice of the text"
+        );
+        // One share for the kept jar; the skipped session's jar was not kept, userData is a copy.
+        assert_eq!(Arc::strong_count(&source), 2);
+        assert_eq!(session.user_data.as_str(), r#"{"x": 1}"#);
+        drop(loaded);
+        assert_eq!(Arc::strong_count(&source), 1);
     }
 }
