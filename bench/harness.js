@@ -3,7 +3,6 @@
 // forced GC before each sample, batch calibration, the event-loop heartbeat and the statistics.
 
 const { performance } = require('node:perf_hooks')
-const { execFileSync } = require('node:child_process')
 
 const now = () => performance.now()
 
@@ -36,24 +35,21 @@ function stats(values) {
 
 /**
  * Runs the samples of each implementation in alternation: round r runs impl A's sample r, then impl B's, and so
- * on; an implementation with fewer runs simply sits out the later rounds. Each sample starts after a full GC
- * (and, with `syncDisk`, after `sync`); with `settleMs`, the loop then idles that long, so work the previous
+ * on; an implementation with fewer runs simply sits out the later rounds. Each sample starts after
+ * `beforeSample()` (if given) and a full GC; with `settleMs`, the loop then idles that long, so work the previous
  * sample left to background threads (V8's concurrent sweeping of what the GC freed, returning its pages) is not
  * charged to the next one.
  * @param plan [{ impl, runs, sample: async (runIndex) => number | { value, ...extra } }]
  * @returns { [impl]: [{ value, ...extra }] }
  */
-async function alternate(plan, { progress, syncDisk = false, settleMs = 0 } = {}) {
+async function alternate(plan, { progress, beforeSample = null, settleMs = 0 } = {}) {
   const out = {}
   for (const p of plan) out[p.impl] = []
   const rounds = Math.max(...plan.map((p) => p.runs))
   for (let r = 0; r < rounds; r++) {
     for (const p of plan) {
       if (r >= p.runs) continue
-      // Writes of the previous sample still in the page cache are flushed first: with ext4's ordered journal an
-      // fsync also waits for other files' dirty data, so one implementation's unflushed writes would otherwise be
-      // charged to the next sample's fsync.
-      if (syncDisk) execFileSync('sync')
+      if (beforeSample) beforeSample()
       gc()
       if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs))
       const t = now()

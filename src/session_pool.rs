@@ -367,6 +367,9 @@ impl JsSessionPool {
         let core = self.core.borrow();
         let unwrapped = self.unwrapped.borrow();
         let mut wrapped_slots = Vec::with_capacity(order.len());
+        // Grown once per chunk, not by doubling (each doubling copies what is there into fresh memory).
+        snapshot.sessions.reserve(order.len());
+        unwrapped_user_data.reserve(order.len());
         // The sessions are scattered in memory, often cold in the cache when a persist comes: each level of what
         // a session's copy reads (its slot entry, its session and jar cells, its jar) is asked for ahead.
         let distance = PREFETCH_DISTANCE;
