@@ -27,7 +27,7 @@ async function buildPool(impl, size) {
  * cache (Crawlee does not fsync) would otherwise be waited for by the next sample's fsync (with ext4's ordered
  * journal an fsync also waits for other files' dirty data). Done with fsync on those files rather than the
  * `sync` command: starting a process forks this one, and every page either implementation then writes first
- * (a jar's reference count, a page of V8's heap) takes a copy-on-write fault; ~340 of them, ~0.5 ms, in our
+ * (a jar's reference count, a page of V8's heap) takes a copy-on-write fault: ~340 of them in our
  * persist of 1 000 sessions.
  */
 function flushStores(ctx) {

@@ -79,14 +79,6 @@ impl RawJson {
         }
     }
 
-    /// This value with a text of its own (a shared one keeps a whole file's text alive while held).
-    pub fn into_owned(self) -> Self {
-        match self.0 {
-            Repr::Owned(_) => self,
-            Repr::Shared(_) => Self::from_raw(self.to_raw()),
-        }
-    }
-
     /// The text as serde_json's own raw value (a copy when shared).
     fn to_raw(&self) -> Box<RawValue> {
         match &self.0 {
@@ -389,13 +381,13 @@ mod tests {
             shared.parse::<Value>().unwrap(),
             owned.parse::<Value>().unwrap()
         );
+        // Made into serde_json's own raw value, it is a copy that lets the shared text go.
         let boxed: Box<RawValue> = shared.clone().into();
         assert_eq!(boxed.get(), shared.as_str());
-        // Owning its text lets the shared one go.
-        let alone = shared.into_owned();
-        assert!(matches!(alone.0, Repr::Owned(_)));
-        assert_eq!(alone, owned);
+        assert_eq!(Arc::strong_count(&text), 2);
+        drop(shared);
         assert_eq!(Arc::strong_count(&text), 1);
+        assert_eq!(RawJson::from_raw(boxed), owned);
     }
 
     #[test]
