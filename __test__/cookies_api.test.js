@@ -496,7 +496,8 @@ describe('getCookies and getPuppeteerCookies (browser format)', () => {
   })
 
   test('cookies with a NUL or other control characters in a field go both ways as Crawlee\'s do', () => {
-    // Lists cross to the native jar in a packed text with NUL separators; a field holding a NUL is sent as JSON.
+    // Lists cross to the native jar in a packed text with NUL separators; a field holding a NUL is sent as JSON
+    // (coming back, fields go by length: a NUL is no problem).
     const input = [
       { name: 'nul', value: 'a\u0000b', domain: 'www.example.com', path: '/', expires: Y2100_SECS },
       { name: 'ctl', value: 'a\u0001\u007fb', domain: 'www.example.com', path: '/', expires: Y2100_SECS + 0.25 },
@@ -517,6 +518,28 @@ describe('getCookies and getPuppeteerCookies (browser format)', () => {
       ['ctl', 'a\u0001\u007fb', Y2100_SECS + 0.25, undefined],
       ['uni', 'ž€😀', Y2100_SECS, 'Lax'],
     ])
+  })
+
+  test('fields of every length come back whole, as Crawlee gives them', () => {
+    // Lists come back from the native jar with each field after one character giving its length in UTF-16 units;
+    // lengths that one character cannot give (0xD800 and up) make the native side send JSON instead.
+    for (const length of [0, 1, 127, 128, 0x7ff, 0x800, 0xd7ff, 0xd800, 0xe000]) {
+      for (const unit of ['v', 'é', '😀']) {
+        const value = unit.repeat(Math.ceil(length / unit.length)).slice(0, length - (length % unit.length))
+        const input = [
+          { name: 'long', value, domain: '.example.com', path: '/', expires: Y2100_SECS },
+          { name: 'after', value: 'x', domain: 'www.example.com', path: '/', expires: Y2100_SECS, secure: true },
+        ]
+        const o = ourSession()
+        const c = crawleeSession()
+        o.setCookies(input, URL_WWW)
+        c.setCookies(input, URL_WWW)
+        const got = o.getCookies(URL_WWW)
+        assert.deepEqual(got.map(({ sameSite, ...rest }) => rest), c.getCookies(URL_WWW).map(withoutUndefined), `${unit} x ${length}`)
+        assert.equal(got[0].value, value, `${unit} x ${length}`)
+        assert.equal(got[1].value, 'x')
+      }
+    }
   })
 
   test('entries that are not cookies are skipped among good ones, whatever their place', () => {

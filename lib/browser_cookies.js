@@ -1,8 +1,9 @@
 'use strict'
 // Lists of cookies in the browsers' (Puppeteer/Playwright) format cross to and from the native jar as one packed
 // string, which plain string operations write and split much faster than JSON or N-API object access. The format
-// is described in crates/session-pool-core/src/cookies/packed.rs: per cookie seven fields, each ended by a NUL,
-// the first a flags character (0x40 + bits).
+// is described in crates/session-pool-core/src/cookies/packed.rs: per cookie a flags character (0x40 + bits) and
+// six fields; going to the jar each field is ended by a NUL (which JS writes cheaply), coming back each follows a
+// character giving its length (which JS reads cheaply).
 
 const SECURE = 1
 const HTTP_ONLY = 2
@@ -54,44 +55,46 @@ function packBrowserCookies(cookies) {
   return out
 }
 
-/** The cookie objects of a packed list, keys in Crawlee's order, optional keys only when set. */
+/**
+ * The cookie objects of a list the native side wrote (each field after a character giving its length), keys in
+ * Crawlee's order, optional keys only when set.
+ */
 function unpackBrowserCookies(text) {
   if (text.charCodeAt(0) === JSON_MARK) return JSON.parse(text.slice(1))
   const out = []
-  // Field by field with indexOf: no intermediate array of all the fields. The native side wrote the text, so
-  // every field is there, NUL-ended; the flags character is the whole first field.
   const end = text.length
   let at = 0
   while (at < end) {
     const bits = text.charCodeAt(at) - FLAGS_BASE
-    let stop = text.indexOf('\0', at + 2)
-    const cookie = { name: text.slice(at + 2, stop), value: '' }
-    at = stop + 1
-    stop = text.indexOf('\0', at)
-    cookie.value = text.slice(at, stop)
-    at = stop + 1
-    if (text.charCodeAt(at) === SECONDS_MARK) {
+    let length = text.charCodeAt(at + 1)
+    at += 2
+    const cookie = { name: text.slice(at, at + length), value: '' }
+    at += length
+    length = text.charCodeAt(at)
+    cookie.value = text.slice(at + 1, at + 1 + length)
+    at += 1 + length
+    length = text.charCodeAt(at)
+    at += 1
+    if (length === 7 && text.charCodeAt(at) === SECONDS_MARK) {
       // Whole seconds in six characters of six bits each (crates/session-pool-core/src/cookies/packed.rs).
       let seconds = 0
       for (let k = 1; k <= 6; k++) seconds = seconds * 64 + (text.charCodeAt(at + k) - 0x20)
       cookie.expires = seconds
-      stop = at + 7
-    } else {
-      stop = text.indexOf('\0', at)
-      if (bits & HAS_EXPIRES) cookie.expires = Number(text.slice(at, stop))
+    } else if (bits & HAS_EXPIRES) {
+      cookie.expires = Number(text.slice(at, at + length))
     }
-    at = stop + 1
-    stop = text.indexOf('\0', at)
-    if (bits & HAS_DOMAIN) cookie.domain = text.slice(at, stop)
-    at = stop + 1
-    stop = text.indexOf('\0', at)
-    if (bits & HAS_PATH) cookie.path = text.slice(at, stop)
+    at += length
+    length = text.charCodeAt(at)
+    if (bits & HAS_DOMAIN) cookie.domain = text.slice(at + 1, at + 1 + length)
+    at += 1 + length
+    length = text.charCodeAt(at)
+    if (bits & HAS_PATH) cookie.path = text.slice(at + 1, at + 1 + length)
+    at += 1 + length
     cookie.secure = (bits & SECURE) !== 0
     cookie.httpOnly = (bits & HTTP_ONLY) !== 0
-    at = stop + 1
-    stop = text.indexOf('\0', at)
-    if (bits & HAS_SAME_SITE) cookie.sameSite = text.slice(at, stop)
-    at = stop + 1
+    length = text.charCodeAt(at)
+    if (bits & HAS_SAME_SITE) cookie.sameSite = text.slice(at + 1, at + 1 + length)
+    at += 1 + length
     out.push(cookie)
   }
   return out

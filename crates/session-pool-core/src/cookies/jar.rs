@@ -241,6 +241,8 @@ impl CookieJar {
     ) -> Result<bool, CookieError> {
         let selected = self.select(url, now_ms)?;
         let start = out.len();
+        // Typical cookies take well under this (flags, six lengths, name, value, domain, path ...): one allocation.
+        out.reserve(selected.len() * 96);
         for i in selected {
             if !pack_browser_cookie(&self.cookies[i], out) {
                 out.truncate(start);

@@ -16,12 +16,16 @@
 //!
 //! A field that holds a NUL itself would shift every field after it, so the reader refuses a text
 //! that is not exactly the number of entries it was told; callers then fall back to JSON.
-//! The writer likewise reports a stored cookie with a NUL in a field.
+//!
+//! The other way, from the jar to JS ([`pack_browser_cookie`]), the same fields in the same order go without
+//! NULs: the flags character, then each field after one character giving its length in UTF-16 code units
+//! (JS's `length`), so JS slices each field at a known place instead of searching for its end, and a NUL in a
+//! field is no problem. A field of `0xD800` code units or more (a length that one character cannot give) makes
+//! the writer refuse the cookie; callers then fall back to JSON.
 
 use super::browser::BrowserCookieRef;
 use super::cookie::{canonical_same_site, Cookie};
 use super::parse::short_integer;
-use std::fmt::Write;
 
 /// Sent only over secure connections.
 pub const SECURE: u8 = 1;
@@ -43,6 +47,8 @@ pub const FIELDS: usize = 7;
 pub const SECONDS_MARK: char = '\u{1}';
 /// Whole seconds below this take the six-character form.
 const CODED_SECONDS_LIMIT: f64 = (1u64 << 36) as f64;
+/// Characters of an `expires` field in that form: the mark and six.
+const CODED_SECONDS_LEN: usize = 7;
 
 /// Appends whole `seconds` (in `0..2^36`) in the six-character form.
 fn push_coded_seconds(seconds: u64, out: &mut String) {
@@ -180,18 +186,65 @@ fn given(bits: u8, bit: u8, text: &str) -> Option<&str> {
     (bits & bit != 0).then_some(text)
 }
 
-/// Appends the browser form of `cookie` (as [`BrowserCookie::from_cookie`](super::BrowserCookie)
-/// makes it) to `out`. `false`, with `out` unchanged, when a field holds a NUL.
-pub fn pack_browser_cookie(cookie: &Cookie, out: &mut String) -> bool {
-    let name = cookie.key();
-    let value = cookie.value();
-    let domain = cookie.domain().filter(|d| !d.is_empty());
-    let path = cookie.path();
-    let same_site = cookie.same_site().and_then(canonical_same_site);
-    let has_nul = |s: &str| s.as_bytes().contains(&0);
-    if has_nul(name) || has_nul(value) || domain.is_some_and(has_nul) || path.is_some_and(has_nul) {
+/// The length of `text` in UTF-16 code units (what JS's `length` counts).
+fn utf16_len(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.encode_utf16().count()
+    }
+}
+
+/// Appends `text` after one character giving its length in UTF-16 code units; `false`, with `out` unchanged,
+/// when the length is not below [`COUNTED_LIMIT`].
+fn push_counted(text: &str, out: &mut String) -> bool {
+    if !push_length(utf16_len(text), out) {
         return false;
     }
+    out.push_str(text);
+    true
+}
+
+/// Appends the character that gives a field's length; `false` when the length is not below [`COUNTED_LIMIT`].
+fn push_length(length: usize, out: &mut String) -> bool {
+    if length < 0x80 {
+        // The usual case: one byte.
+        out.push(char::from(length as u8));
+        return true;
+    }
+    match u32::try_from(length)
+        .ok()
+        .filter(|&n| n < COUNTED_LIMIT)
+        .and_then(char::from_u32)
+    {
+        Some(c) => {
+            out.push(c);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Fields written for JS are at most this many UTF-16 code units (a length must be one character that is not a
+/// surrogate).
+const COUNTED_LIMIT: u32 = 0xD800;
+
+/// Appends the browser form of `cookie` (as [`BrowserCookie::from_cookie`](super::BrowserCookie)
+/// makes it) to `out`, in the form JS reads (see the module: each field after its length). `false`, with `out`
+/// unchanged, when a field is too long for that form.
+pub fn pack_browser_cookie(cookie: &Cookie, out: &mut String) -> bool {
+    let start = out.len();
+    if write_counted(cookie, out) {
+        true
+    } else {
+        out.truncate(start);
+        false
+    }
+}
+
+fn write_counted(cookie: &Cookie, out: &mut String) -> bool {
+    let domain = cookie.domain().filter(|d| !d.is_empty());
+    let same_site = cookie.same_site().and_then(canonical_same_site);
     let expires = cookie.expires().millis().map(|ms| ms / 1000.0);
     let mut bits = 0;
     for (set, bit) in [
@@ -199,7 +252,7 @@ pub fn pack_browser_cookie(cookie: &Cookie, out: &mut String) -> bool {
         (cookie.http_only(), HTTP_ONLY),
         (expires.is_some(), HAS_EXPIRES),
         (domain.is_some(), HAS_DOMAIN),
-        (path.is_some(), HAS_PATH),
+        (cookie.path().is_some(), HAS_PATH),
         (same_site.is_some(), HAS_SAME_SITE),
     ] {
         if set {
@@ -207,38 +260,49 @@ pub fn pack_browser_cookie(cookie: &Cookie, out: &mut String) -> bool {
         }
     }
     out.push(char::from(FLAGS_BASE + bits));
-    out.push('\0');
-    out.push_str(name);
-    out.push('\0');
-    out.push_str(value);
-    out.push('\0');
-    if let Some(seconds) = expires {
+    if !push_counted(cookie.key(), out) || !push_counted(cookie.value(), out) {
+        return false;
+    }
+    match expires {
         // Whole seconds (the usual case) in six characters or as an integer; otherwise Rust's shortest
         // round-trip digits, without exponent. Either way JS reads back the same number.
-        if seconds.fract() == 0.0
-            && (0.0..CODED_SECONDS_LIMIT).contains(&seconds)
-            && seconds.is_sign_positive()
+        Some(seconds)
+            if seconds.fract() == 0.0
+                && (0.0..CODED_SECONDS_LIMIT).contains(&seconds)
+                && seconds.is_sign_positive() =>
         {
+            out.push(char::from(CODED_SECONDS_LEN as u8));
             push_coded_seconds(seconds as u64, out);
-        } else if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 {
-            out.push_str(itoa::Buffer::new().format(seconds as i64));
-        } else {
-            let _ = write!(out, "{seconds}");
         }
+        Some(seconds) if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 => {
+            if !push_counted(itoa::Buffer::new().format(seconds as i64), out) {
+                return false;
+            }
+        }
+        Some(seconds) => {
+            if !push_counted(&format!("{seconds}"), out) {
+                return false;
+            }
+        }
+        None => out.push('\0'),
     }
-    out.push('\0');
-    if let Some(domain) = domain {
-        if cookie.host_only() != Some(true) {
+    match domain {
+        // Not host-only: the browsers' leading dot.
+        Some(domain) if cookie.host_only() != Some(true) => {
+            if !push_length(utf16_len(domain) + 1, out) {
+                return false;
+            }
             out.push('.');
+            out.push_str(domain);
         }
-        out.push_str(domain);
+        Some(domain) => {
+            if !push_counted(domain, out) {
+                return false;
+            }
+        }
+        None => out.push('\0'),
     }
-    out.push('\0');
-    out.push_str(path.unwrap_or(""));
-    out.push('\0');
-    out.push_str(same_site.unwrap_or(""));
-    out.push('\0');
-    true
+    push_counted(cookie.path().unwrap_or(""), out) && push_counted(same_site.unwrap_or(""), out)
 }
 
 #[cfg(test)]
@@ -358,6 +422,40 @@ mod tests {
         );
     }
 
+    /// Reads what [`pack_browser_cookie`] writes, as lib/browser_cookies.js does (lengths in UTF-16 units).
+    fn read_counted(text: &str) -> Vec<BrowserCookie> {
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let mut at = 0;
+        let field = |at: &mut usize| {
+            let length = units[*at] as usize;
+            let text = String::from_utf16(&units[*at + 1..*at + 1 + length]).unwrap();
+            *at += 1 + length;
+            text
+        };
+        let mut out = Vec::new();
+        while at < units.len() {
+            let bits = units[at] as u8 - FLAGS_BASE;
+            at += 1;
+            let name = field(&mut at);
+            let value = field(&mut at);
+            let expires = field(&mut at);
+            let domain = field(&mut at);
+            let path = field(&mut at);
+            let same_site = field(&mut at);
+            out.push(BrowserCookie {
+                name,
+                value,
+                expires: given(bits, HAS_EXPIRES, &expires).and_then(read_seconds),
+                domain: given(bits, HAS_DOMAIN, &domain).map(str::to_owned),
+                path: given(bits, HAS_PATH, &path).map(str::to_owned),
+                secure: bits & SECURE != 0,
+                http_only: bits & HTTP_ONLY != 0,
+                same_site: given(bits, HAS_SAME_SITE, &same_site).map(str::to_owned),
+            });
+        }
+        out
+    }
+
     #[test]
     fn writes_what_from_cookie_gives() {
         let source = [
@@ -376,21 +474,51 @@ mod tests {
                 domain: Some("www.example.com".into()),
                 ..Default::default()
             },
+            // Non-ASCII (lengths count UTF-16 units: the emoji is two), a NUL, a fractional and a huge expiry.
+            BrowserCookie {
+                name: "é😀".into(),
+                value: "x\0y".into(),
+                expires: Some(1798761600.25),
+                domain: Some(".exämple.com".into()),
+                path: Some("/ü".into()),
+                ..Default::default()
+            },
+            BrowserCookie {
+                name: "c".into(),
+                value: "v".repeat(300),
+                expires: Some(1e14),
+                domain: Some("www.example.com".into()),
+                ..Default::default()
+            },
         ];
+        let mut all = String::new();
+        let mut expected = Vec::new();
         for browser in &source {
             let cookie = browser.to_cookie(3600.0, 1.7e12);
             let mut out = String::new();
-            assert!(pack_browser_cookie(&cookie, &mut out));
-            // The same entry as the decimal form of the browser cookie reads as (expires may be coded).
-            let expected = packed_pair(&BrowserCookie::from_cookie(&cookie));
+            assert!(pack_browser_cookie(&cookie, &mut out), "{browser:?}");
             assert_eq!(
-                unpack_browser_cookies(&out, 1),
-                unpack_browser_cookies(&expected, 1)
+                read_counted(&out),
+                vec![BrowserCookie::from_cookie(&cookie)]
             );
-            assert!(unpack_browser_cookies(&out, 1).is_some());
+            assert!(pack_browser_cookie(&cookie, &mut all));
+            expected.push(BrowserCookie::from_cookie(&cookie));
         }
-        let mut cookie = source[0].to_cookie(3600.0, 1.7e12);
-        cookie.set_value("x\0y");
+        assert_eq!(read_counted(&all), expected);
+    }
+
+    #[test]
+    fn refuses_a_field_too_long_for_one_length_character() {
+        let mut cookie = BrowserCookie {
+            name: "a".into(),
+            domain: Some("www.example.com".into()),
+            ..Default::default()
+        }
+        .to_cookie(3600.0, 1.7e12);
+        cookie.set_value(&"v".repeat(0xD7FF));
+        let mut out = String::from("kept");
+        assert!(pack_browser_cookie(&cookie, &mut out));
+        cookie.set_value(&"v".repeat(0xD800));
         let mut out = String::from("kept");
         assert!(!pack_browser_cookie(&cookie, &mut out));
         assert_eq!(out, "kept");
