@@ -240,8 +240,8 @@ impl JsSession {
         unreadable + errors.len() as u32
     }
 
-    /// The cookies for `url` in the browsers' format, packed (core `cookies::packed`); or, when a cookie holds
-    /// a NUL that form cannot carry, `"\u0001"` followed by the JSON array. lib/session.js calls this for a URL
+    /// The cookies for `url` in the browsers' format, packed (core `cookies::packed`); or, when a cookie has a
+    /// field too long for that form, `"\u0001"` followed by the JSON array. lib/session.js calls this for a URL
     /// that is not a string (src/fast_paths.rs takes strings).
     #[napi(js_name = "_getBrowserCookiesPacked", skip_typescript)]
     pub fn get_browser_cookies_packed(&self, env: Env, url: Option<Unknown>) -> Result<String> {
@@ -490,8 +490,8 @@ impl JsSession {
         Some(unreadable + errors.len())
     }
 
-    /// The cookies for `url` in the browsers' format, packed; or, when a cookie holds a NUL that form cannot
-    /// carry, `"\u0001"` followed by the JSON array.
+    /// The cookies for `url` in the browsers' format, packed; or, when a cookie has a field too long for that
+    /// form (0xD800 UTF-16 units or more), `"\u0001"` followed by the JSON array.
     pub(crate) fn browser_cookies_packed(
         &self,
         url: &str,

@@ -231,8 +231,8 @@ impl CookieJar {
     }
 
     /// [`get_browser_cookies`](Self::get_browser_cookies) appended to `out` in the packed form
-    /// (`cookies::packed`). `Ok(false)`, with `out` as it was, when a cookie holds a NUL that
-    /// form cannot carry; the cookies are still marked as accessed.
+    /// (`cookies::packed`). `Ok(false)`, with `out` as it was, when a cookie has a field too long
+    /// for that form; the cookies are still marked as accessed.
     pub fn pack_browser_cookies(
         &mut self,
         url: &str,
