@@ -15,7 +15,7 @@ const MARK_BAD = 1
 const RETIRE = 2
 
 // The session getSession() handed out last, with its pool and slot: the usual next call is that session's mark,
-// which then finds its slot without reading the session object (in a big pool, a cache miss saved).
+// which then finds its slot without reading the session's own pool and slot properties.
 let lastSession = null
 let lastPool = null
 let lastSlot = -1
