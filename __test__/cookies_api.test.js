@@ -496,8 +496,8 @@ describe('getCookies and getPuppeteerCookies (browser format)', () => {
   })
 
   test('cookies with a NUL or other control characters in a field go both ways as Crawlee\'s do', () => {
-    // Lists cross to the native jar in a packed text with NUL separators; a field holding a NUL is sent as JSON
-    // (coming back, fields go by length: a NUL is no problem).
+    // Lists cross to and from the native jar in a packed text where each field goes by its length: a NUL or any
+    // other control character in a field is carried like any character.
     const input = [
       { name: 'nul', value: 'a\u0000b', domain: 'www.example.com', path: '/', expires: Y2100_SECS },
       { name: 'ctl', value: 'a\u0001\u007fb', domain: 'www.example.com', path: '/', expires: Y2100_SECS + 0.25 },
@@ -520,9 +520,38 @@ describe('getCookies and getPuppeteerCookies (browser format)', () => {
     ])
   })
 
+  test('lists go to the jar packed, whatever characters their fields hold; only too-long fields go as JSON', () => {
+    // White-box: the packed text JS writes is read natively as exactly that many entries (else the list would be
+    // sent again as JSON, which is slower but gives the same cookies).
+    const { packBrowserCookies } = require('../lib/browser_cookies.js')
+    const odd = ['a\u0000b', '\u0001\u007f', 'ž€😀', 'x\ud800y', '\udfff', 'é'.repeat(300)]
+    const list = [null, 'x', { name: 1 }]
+    for (const [i, text] of odd.entries()) {
+      list.push({ name: `n${i}`, value: text, domain: 'www.example.com', path: '/', expires: Y2100_SECS + i / 4, sameSite: 'Lax' })
+      list.push({ name: text, value: text, secure: true, httpOnly: true })
+    }
+    const s = ourSession()
+    const packed = packBrowserCookies(list)
+    assert.equal(typeof packed, 'string')
+    // The three entries that are not cookies are the only ones not stored.
+    assert.equal(s._setBrowserCookiesPacked(packed, list.length, URL_WWW), 3)
+    const got = new Map(s.getCookies(URL_WWW).map((c) => [c.name, c]))
+    for (const [i, text] of odd.entries()) {
+      // N-API hands text over as UTF-8, where a lone surrogate becomes U+FFFD (as in every other string argument).
+      const expected = text.replace(/[\ud800-\udfff]/gu, '\ufffd')
+      assert.equal(got.get(`n${i}`).value, expected, JSON.stringify(text))
+      assert.equal(got.get(`n${i}`).expires, Y2100_SECS + i / 4)
+      assert.equal(got.get(expected).value, expected)
+    }
+    assert.equal(packBrowserCookies([{ name: 'long', value: 'v'.repeat(0xd7ff) }]).length, 7 + 4 + 0xd7ff)
+    assert.equal(packBrowserCookies([{ name: 'long', value: 'v'.repeat(0xd800) }]), null)
+    assert.equal(packBrowserCookies([{ name: 'long', value: 'v', domain: 'd'.repeat(0xd800) }]), null)
+  })
+
   test('fields of every length come back whole, as Crawlee gives them', () => {
-    // Lists come back from the native jar with each field after one character giving its length in UTF-16 units;
-    // lengths that one character cannot give (0xD800 and up) make the native side send JSON instead.
+    // Lists cross to and from the native jar with each field's length in UTF-16 units given by one character;
+    // lengths that one character cannot give (0xD800 and up) make the writer (JS going in, native coming back)
+    // send JSON instead.
     for (const length of [0, 1, 127, 128, 0x7ff, 0x800, 0xd7ff, 0xd800, 0xe000]) {
       for (const unit of ['v', 'é', '😀']) {
         const value = unit.repeat(Math.ceil(length / unit.length)).slice(0, length - (length % unit.length))

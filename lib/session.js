@@ -111,8 +111,10 @@ function installSessionMethods(Session) {
       throw new TypeError(`Expected argument \`cookies\` of \`setCookies\` to be an Array of cookies but received type \`${typeof cookies}\``)
     }
     const href = urlString(url)
-    if (this._setBrowserCookiesPacked(packBrowserCookies(cookies), cookies.length, href) === -1) {
-      // A field held a NUL, which the packed form cannot carry: JSON can.
+    const packed = packBrowserCookies(cookies)
+    if (packed === null || this._setBrowserCookiesPacked(packed, cookies.length, href) === -1) {
+      // A field too long for the packed form (or a text the native side could not read as that many cookies):
+      // JSON carries anything.
       this._setBrowserCookiesJson(JSON.stringify(cookies), href)
     }
   }

@@ -447,8 +447,8 @@ unsafe extern "C" fn set_cookie_values(
 }
 
 /// `_setBrowserCookiesPacked(packed, count, url)`: stores `count` browser cookies given packed (core
-/// `cookies::packed`). Returns how many were not stored, or -1 when the text does not hold `count` entries (a
-/// field had a NUL in it): lib/session.js then sends the list as JSON.
+/// `cookies::packed`). Returns how many were not stored, or -1 when the text does not read as `count` entries
+/// (lib/browser_cookies.js never writes such a text): lib/session.js then sends the list as JSON.
 unsafe extern "C" fn set_browser_cookies_packed(
     env: sys::napi_env,
     info: sys::napi_callback_info,

@@ -465,7 +465,7 @@ impl JsSession {
 impl JsSession {
     /// Stores a list of browser cookies given in the packed form (core `cookies::packed`), `count` entries, for
     /// `url`. Returns how many were not stored (all of them without a URL), or `None` when the text does not
-    /// hold `count` entries (a field had a NUL in it): the caller then sends the list as JSON.
+    /// read as `count` entries: the caller then sends the list as JSON.
     pub(crate) fn set_browser_cookies_packed(
         &self,
         packed: &str,

@@ -1,27 +1,29 @@
 //! The packed text form in which lists of browser cookies cross between JS and the native jar.
 //!
 //! Building a cookie object field by field through N-API, or a JSON text, costs more than the jar
-//! work itself; one flat string that JS writes and splits with plain string operations is cheap on
-//! both sides. Each cookie is seven fields, each ended by a NUL:
+//! work itself; one flat string that JS writes with a few concatenations and reads with `charCodeAt` and
+//! `slice` is cheap on both sides. Both directions use the same form. Each cookie is a header of seven
+//! characters, then its six fields back to back:
 //!
-//! `flags \0 name \0 value \0 expires \0 domain \0 path \0 sameSite \0`
+//! `flags`, the lengths of `name`, `value`, `expires`, `domain`, `path`, `sameSite`; then those six texts.
 //!
-//! `flags` is one character, `0x40` plus the bits below (so never a NUL and never `[`); a flags
-//! character below `0x40` marks a list entry that is not a usable cookie (no string name). The
-//! `expires`, `domain`, `path` and `sameSite` texts mean something only when their bit is set;
-//! `expires` is a number of seconds: decimal, as JS writes and reads numbers, or, for whole seconds in
-//! `0..2^36` (nearly every cookie), [`SECONDS_MARK`] and six characters of six bits each (`0x20` plus the
-//! bits, most significant first), which JS decodes with six `charCodeAt` instead of a slice and a
-//! string-to-number conversion. The writer here uses the six characters where it can; both forms are read.
+//! A length is one character whose code is the field's length in UTF-16 code units (JS's `length`), so a
+//! field can hold any character, NULs included, and is found without a search. One character gives lengths
+//! below `0xD800` (a surrogate code is no character); a list with a longer field goes as JSON instead (the
+//! writers refuse it: [`pack_browser_cookie`] here, `packBrowserCookies` in lib/browser_cookies.js).
 //!
-//! A field that holds a NUL itself would shift every field after it, so the reader refuses a text
-//! that is not exactly the number of entries it was told; callers then fall back to JSON.
+//! `flags` is `0x40` plus the bits below (so never a NUL); a flags character below `0x40` marks a list entry
+//! that is not a usable cookie (no string name), whose fields are empty. The `expires`, `domain`, `path` and
+//! `sameSite` texts mean something only when their bit is set. `expires` is a number of seconds: decimal, as
+//! JS writes and reads numbers, or, for whole seconds in `0..2^36` (nearly every cookie), [`SECONDS_MARK`] and
+//! six characters of six bits each (`0x20` plus the bits, most significant first), which JS decodes with six
+//! `charCodeAt` instead of a slice and a string-to-number conversion. The writer here uses the six characters
+//! where it can, JS writes decimal; both forms are read on both sides.
 //!
-//! The other way, from the jar to JS ([`pack_browser_cookie`]), the same fields in the same order go without
-//! NULs: the flags character, then each field after one character giving its length in UTF-16 code units
-//! (JS's `length`), so JS slices each field at a known place instead of searching for its end, and a NUL in a
-//! field is no problem. A field of `0xD800` code units or more (a length that one character cannot give) makes
-//! the writer refuse the cookie; callers then fall back to JSON.
+//! The text reaches Rust as UTF-8 (N-API's conversion turns a lone surrogate into U+FFFD, one unit as well),
+//! so the reader counts each field's units off the bytes: a field of ASCII is its length in bytes, checked
+//! in one pass; others are walked character by character. A text that is not exactly the number of entries
+//! it was said to hold is refused; callers then fall back to JSON.
 
 use super::browser::BrowserCookieRef;
 use super::cookie::{canonical_same_site, Cookie};
@@ -41,14 +43,16 @@ pub const HAS_PATH: u8 = 1 << 4;
 pub const HAS_SAME_SITE: u8 = 1 << 5;
 /// Added to the bits to make the flags character.
 pub const FLAGS_BASE: u8 = 0x40;
-/// Fields per cookie.
-pub const FIELDS: usize = 7;
+/// Fields per cookie (after the flags).
+pub const FIELDS: usize = 6;
 /// First character of an `expires` field in the six-character form.
 pub const SECONDS_MARK: char = '\u{1}';
 /// Whole seconds below this take the six-character form.
 const CODED_SECONDS_LIMIT: f64 = (1u64 << 36) as f64;
 /// Characters of an `expires` field in that form: the mark and six.
 const CODED_SECONDS_LEN: usize = 7;
+/// Fields are at most this many UTF-16 code units (a length must be one character that is not a surrogate).
+pub const FIELD_LIMIT: usize = 0xD800;
 
 /// Appends whole `seconds` (in `0..2^36`) in the six-character form.
 fn push_coded_seconds(seconds: u64, out: &mut String) {
@@ -80,96 +84,47 @@ pub enum PackedEntry<'a> {
     NotACookie,
 }
 
-/// Reads a packed list of `count` entries. `None` when the text is not exactly that many entries
-/// (a field held a NUL, or the text is malformed).
+/// Reads a packed list of `count` entries. `None` when the text is not exactly that many entries.
 pub fn unpack_browser_cookies(text: &str, count: usize) -> Option<Vec<PackedEntry<'_>>> {
-    // Each entry takes at least its seven NULs and a flags character: `count` is not trusted beyond that.
+    // Each entry takes at least its seven header characters: `count` is not trusted beyond that.
     let mut entries = Vec::with_capacity(count.min(text.len() / (FIELDS + 1)));
+    let mut rest = text;
+    while !rest.is_empty() {
+        if entries.len() == count {
+            return None;
+        }
+        let (entry, after) = read_entry(rest)?;
+        entries.push(entry);
+        rest = after;
+    }
+    (entries.len() == count).then_some(entries)
+}
+
+/// The entry at the start of `text` and the text after it; `None` when the header or a field does not fit.
+fn read_entry(text: &str) -> Option<(PackedEntry<'_>, &str)> {
+    let mut header = text.chars();
+    let flags = u32::from(header.next()?);
+    let mut lengths = [0usize; FIELDS];
+    for length in &mut lengths {
+        *length = u32::from(header.next()?) as usize;
+    }
+    let mut rest = header.as_str();
     let mut fields = [""; FIELDS];
-    let mut field = 0;
-    let mut start = 0;
-    // Fields are short (a searcher per field costs more than it saves); the NULs are found eight bytes at a time.
-    for at in Nuls::new(text.as_bytes()) {
-        // NUL is ASCII, so both ends are character boundaries.
-        fields[field] = text.get(start..at)?;
-        start = at + 1;
-        field += 1;
-        if field == FIELDS {
-            if entries.len() == count {
-                return None;
-            }
-            entries.push(read_entry(&fields)?);
-            field = 0;
-        }
+    for (field, &length) in fields.iter_mut().zip(&lengths) {
+        let (head, tail) = split_units(rest, length)?;
+        *field = head;
+        rest = tail;
     }
-    (field == 0 && start == text.len() && entries.len() == count).then_some(entries)
-}
-
-/// The positions of the NUL bytes of a text, in order, found eight bytes at a time.
-struct Nuls<'a> {
-    bytes: &'a [u8],
-    /// Where the eight bytes of `mask` start.
-    chunk: usize,
-    /// The high bit of each NUL byte of the chunk not yet given out.
-    mask: u64,
-    /// Where the next chunk starts.
-    next: usize,
-}
-
-impl<'a> Nuls<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Self {
-            bytes,
-            chunk: 0,
-            mask: 0,
-            next: 0,
-        }
-    }
-}
-
-impl Iterator for Nuls<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-        while self.mask == 0 {
-            let start = self.next;
-            let end = self.bytes.len().min(start + 8);
-            let chunk = self.bytes.get(start..end).filter(|t| !t.is_empty())?;
-            let word = match <[u8; 8]>::try_from(chunk) {
-                Ok(word) => word,
-                Err(_) => {
-                    // A short last chunk is padded with non-NUL bytes.
-                    let mut word = [0xFF; 8];
-                    word[..chunk.len()].copy_from_slice(chunk);
-                    word
-                }
-            };
-            let x = u64::from_le_bytes(word);
-            // Per byte: (b & 0x7F) + 0x7F sets the high bit unless the low seven bits are 0, and cannot carry
-            // into the next byte; with `x` itself, the high bit is clear only for a zero byte.
-            self.mask = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-            self.chunk = start;
-            self.next = end;
-        }
-        let at = self.chunk + self.mask.trailing_zeros() as usize / 8;
-        self.mask &= self.mask - 1;
-        Some(at)
-    }
-}
-
-/// One entry from its seven fields; `None` when the flags field is not one flags character.
-fn read_entry<'a>(fields: &[&'a str; FIELDS]) -> Option<PackedEntry<'a>> {
-    let [flags, name, value, expires, domain, path, same_site] = *fields;
-    let bits = match flags.as_bytes() {
-        [b] if *b >= FLAGS_BASE && *b < 0x80 => *b - FLAGS_BASE,
-        [b] if *b < FLAGS_BASE => return Some(PackedEntry::NotACookie),
+    let bits = match u8::try_from(flags) {
+        Ok(b) if (FLAGS_BASE..0x80).contains(&b) => b - FLAGS_BASE,
+        Ok(b) if b < FLAGS_BASE => return Some((PackedEntry::NotACookie, rest)),
         _ => return None,
     };
+    let [name, value, expires, domain, path, same_site] = fields;
     let expires = given(bits, HAS_EXPIRES, expires)
         .and_then(read_seconds)
         .filter(|e| e.is_finite());
-    Some(PackedEntry::Cookie(BrowserCookieRef {
+    let cookie = BrowserCookieRef {
         name,
         value,
         expires,
@@ -178,7 +133,28 @@ fn read_entry<'a>(fields: &[&'a str; FIELDS]) -> Option<PackedEntry<'a>> {
         secure: bits & SECURE != 0,
         http_only: bits & HTTP_ONLY != 0,
         same_site: given(bits, HAS_SAME_SITE, same_site),
-    }))
+    };
+    Some((PackedEntry::Cookie(cookie), rest))
+}
+
+/// Splits `text` after its first `units` UTF-16 code units; `None` when it is shorter, or when that place falls
+/// inside a character (half of a pair).
+fn split_units(text: &str, units: usize) -> Option<(&str, &str)> {
+    // Nearly every field is ASCII: as many bytes as units, checked a word at a time.
+    if let Some(head) = text.as_bytes().get(..units) {
+        if head.is_ascii() {
+            // The byte before the split is ASCII, so the split is at a character boundary.
+            return Some(text.split_at(units));
+        }
+    }
+    let mut counted = 0;
+    for (at, c) in text.char_indices() {
+        if counted == units {
+            return Some(text.split_at(at));
+        }
+        counted += c.len_utf16();
+    }
+    (counted == units).then_some((text, ""))
 }
 
 /// `text` when `bit` is set in `bits`.
@@ -195,64 +171,65 @@ fn utf16_len(text: &str) -> usize {
     }
 }
 
-/// Appends `text` after one character giving its length in UTF-16 code units; `false`, with `out` unchanged,
-/// when the length is not below [`COUNTED_LIMIT`].
-fn push_counted(text: &str, out: &mut String) -> bool {
-    if !push_length(utf16_len(text), out) {
-        return false;
-    }
-    out.push_str(text);
-    true
-}
-
-/// Appends the character that gives a field's length; `false` when the length is not below [`COUNTED_LIMIT`].
-fn push_length(length: usize, out: &mut String) -> bool {
-    if length < 0x80 {
-        // The usual case: one byte.
-        out.push(char::from(length as u8));
-        return true;
-    }
-    match u32::try_from(length)
-        .ok()
-        .filter(|&n| n < COUNTED_LIMIT)
-        .and_then(char::from_u32)
-    {
-        Some(c) => {
-            out.push(c);
-            true
-        }
-        None => false,
+/// The character that gives a field's length; `None` when the length is not below [`FIELD_LIMIT`].
+fn length_char(length: usize) -> Option<char> {
+    if length < FIELD_LIMIT {
+        // Below 0xD800 every code is a character.
+        char::from_u32(length as u32)
+    } else {
+        None
     }
 }
-
-/// Fields written for JS are at most this many UTF-16 code units (a length must be one character that is not a
-/// surrogate).
-const COUNTED_LIMIT: u32 = 0xD800;
 
 /// Appends the browser form of `cookie` (as [`BrowserCookie::from_cookie`](super::BrowserCookie)
-/// makes it) to `out`, in the form JS reads (see the module: each field after its length). `false`, with `out`
-/// unchanged, when a field is too long for that form.
+/// makes it) to `out`, packed. `false`, with `out` unchanged, when a field is too long for that form.
 pub fn pack_browser_cookie(cookie: &Cookie, out: &mut String) -> bool {
-    let start = out.len();
-    if write_counted(cookie, out) {
-        true
-    } else {
-        out.truncate(start);
-        false
-    }
-}
-
-fn write_counted(cookie: &Cookie, out: &mut String) -> bool {
     let domain = cookie.domain().filter(|d| !d.is_empty());
+    // Not host-only: the browsers' leading dot.
+    let dotted = domain.is_some() && cookie.host_only() != Some(true);
     let same_site = cookie.same_site().and_then(canonical_same_site);
     let expires = cookie.expires().millis().map(|ms| ms / 1000.0);
+    let path = cookie.path();
+    // Whole seconds (the usual case) in six characters; otherwise an integer, or Rust's shortest round-trip
+    // digits, without exponent. Either way JS reads back the same number.
+    let coded = expires.filter(|s| {
+        s.fract() == 0.0 && (0.0..CODED_SECONDS_LIMIT).contains(s) && s.is_sign_positive()
+    });
+    let decimal = match expires {
+        Some(_) if coded.is_some() => None,
+        Some(s) if s.fract() == 0.0 && s.abs() < 9.0e15 => {
+            Some(itoa::Buffer::new().format(s as i64).to_owned())
+        }
+        Some(s) => Some(format!("{s}")),
+        None => None,
+    };
+    let expires_len = if coded.is_some() {
+        CODED_SECONDS_LEN
+    } else {
+        decimal.as_deref().map_or(0, str::len)
+    };
+    let lengths = [
+        utf16_len(cookie.key()),
+        utf16_len(cookie.value()),
+        expires_len,
+        domain.map_or(0, |d| utf16_len(d) + usize::from(dotted)),
+        path.map_or(0, utf16_len),
+        same_site.map_or(0, str::len),
+    ];
+    let mut header = ['\0'; FIELDS];
+    for (c, &length) in header.iter_mut().zip(&lengths) {
+        match length_char(length) {
+            Some(l) => *c = l,
+            None => return false,
+        }
+    }
     let mut bits = 0;
     for (set, bit) in [
         (cookie.secure(), SECURE),
         (cookie.http_only(), HTTP_ONLY),
         (expires.is_some(), HAS_EXPIRES),
         (domain.is_some(), HAS_DOMAIN),
-        (cookie.path().is_some(), HAS_PATH),
+        (path.is_some(), HAS_PATH),
         (same_site.is_some(), HAS_SAME_SITE),
     ] {
         if set {
@@ -260,49 +237,23 @@ fn write_counted(cookie: &Cookie, out: &mut String) -> bool {
         }
     }
     out.push(char::from(FLAGS_BASE + bits));
-    if !push_counted(cookie.key(), out) || !push_counted(cookie.value(), out) {
-        return false;
+    out.extend(header);
+    out.push_str(cookie.key());
+    out.push_str(cookie.value());
+    match (coded, &decimal) {
+        (Some(seconds), _) => push_coded_seconds(seconds as u64, out),
+        (None, Some(text)) => out.push_str(text),
+        (None, None) => {}
     }
-    match expires {
-        // Whole seconds (the usual case) in six characters or as an integer; otherwise Rust's shortest
-        // round-trip digits, without exponent. Either way JS reads back the same number.
-        Some(seconds)
-            if seconds.fract() == 0.0
-                && (0.0..CODED_SECONDS_LIMIT).contains(&seconds)
-                && seconds.is_sign_positive() =>
-        {
-            out.push(char::from(CODED_SECONDS_LEN as u8));
-            push_coded_seconds(seconds as u64, out);
-        }
-        Some(seconds) if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 => {
-            if !push_counted(itoa::Buffer::new().format(seconds as i64), out) {
-                return false;
-            }
-        }
-        Some(seconds) => {
-            if !push_counted(&format!("{seconds}"), out) {
-                return false;
-            }
-        }
-        None => out.push('\0'),
-    }
-    match domain {
-        // Not host-only: the browsers' leading dot.
-        Some(domain) if cookie.host_only() != Some(true) => {
-            if !push_length(utf16_len(domain) + 1, out) {
-                return false;
-            }
+    if let Some(domain) = domain {
+        if dotted {
             out.push('.');
-            out.push_str(domain);
         }
-        Some(domain) => {
-            if !push_counted(domain, out) {
-                return false;
-            }
-        }
-        None => out.push('\0'),
+        out.push_str(domain);
     }
-    push_counted(cookie.path().unwrap_or(""), out) && push_counted(same_site.unwrap_or(""), out)
+    out.push_str(path.unwrap_or(""));
+    out.push_str(same_site.unwrap_or(""));
+    true
 }
 
 #[cfg(test)]
@@ -328,21 +279,30 @@ mod tests {
     }
 
     #[test]
-    fn nuls_found_as_a_byte_scan_finds_them() {
+    fn splits_after_as_many_units_as_js_counts() {
         let mut rng = fastrand::Rng::with_seed(3);
-        for len in 0..70 {
+        for len in 0..40 {
             for _ in 0..20 {
-                let bytes: Vec<u8> = (0..len)
-                    .map(|_| [0u8, 1, 0x7F, 0x80, 0xFF, b'a'][rng.usize(..6)])
+                let text: String = (0..len)
+                    .map(|_| ['a', '\0', '\u{7f}', 'é', '€', '😀'][rng.usize(..6)])
                     .collect();
-                let ours: Vec<usize> = Nuls::new(&bytes).collect();
-                let plain: Vec<usize> = (0..len).filter(|&i| bytes[i] == 0).collect();
-                assert_eq!(ours, plain, "{bytes:?}");
+                let units: Vec<u16> = text.encode_utf16().collect();
+                for n in 0..=units.len() + 2 {
+                    let expected = match (units.get(..n), units.get(n..)) {
+                        (Some(head), Some(tail)) => String::from_utf16(head)
+                            .ok()
+                            .zip(String::from_utf16(tail).ok()),
+                        _ => None,
+                    };
+                    let got = split_units(&text, n).map(|(h, t)| (h.to_owned(), t.to_owned()));
+                    assert_eq!(got, expected, "{text:?} at {n}");
+                }
             }
         }
     }
 
-    fn packed_pair(c: &BrowserCookie) -> String {
+    /// The packed form of `c` as lib/browser_cookies.js writes it (decimal `expires`).
+    fn packed_as_js_writes(c: &BrowserCookie) -> String {
         let flags = FLAGS_BASE
             + [
                 (c.secure, SECURE),
@@ -356,23 +316,27 @@ mod tests {
             .filter(|(set, _)| *set)
             .map(|(_, bit)| bit)
             .sum::<u8>();
-        format!(
-            "{}\0{}\0{}\0{}\0{}\0{}\0{}\0",
-            char::from(flags),
-            c.name,
-            c.value,
+        let fields = [
+            c.name.clone(),
+            c.value.clone(),
             c.expires.map(|e| e.to_string()).unwrap_or_default(),
             c.domain.clone().unwrap_or_default(),
             c.path.clone().unwrap_or_default(),
-            c.same_site.clone().unwrap_or_default()
-        )
+            c.same_site.clone().unwrap_or_default(),
+        ];
+        let mut out = String::from(char::from(flags));
+        for field in &fields {
+            out.push(char::from_u32(field.encode_utf16().count() as u32).unwrap());
+        }
+        out.extend(fields);
+        out
     }
 
     #[test]
     fn reads_what_js_writes() {
         let full = BrowserCookie {
             name: "a".into(),
-            value: "1 2".into(),
+            value: "1 2\0é😀".into(),
             expires: Some(1798761600.5),
             domain: Some(".example.com".into()),
             path: Some("/".into()),
@@ -384,73 +348,79 @@ mod tests {
             name: "b".into(),
             ..BrowserCookie::default()
         };
+        let long = BrowserCookie {
+            name: "c".into(),
+            value: "v".repeat(300),
+            ..BrowserCookie::default()
+        };
         let text = format!(
-            "{}!\0\0\0\0\0\0\0{}",
-            packed_pair(&full),
-            packed_pair(&bare)
+            "{}!\0\0\0\0\0\0{}{}",
+            packed_as_js_writes(&full),
+            packed_as_js_writes(&bare),
+            packed_as_js_writes(&long)
         );
-        let entries = unpack_browser_cookies(&text, 3).unwrap();
+        let entries = unpack_browser_cookies(&text, 4).unwrap();
         assert_eq!(
             entries,
             vec![
                 PackedEntry::Cookie(full.as_borrowed()),
                 PackedEntry::NotACookie,
-                PackedEntry::Cookie(bare.as_borrowed())
+                PackedEntry::Cookie(bare.as_borrowed()),
+                PackedEntry::Cookie(long.as_borrowed()),
             ]
         );
     }
 
     #[test]
-    fn refuses_a_nul_inside_a_field_or_a_wrong_count() {
-        let c = BrowserCookie {
-            name: "a\0b".into(),
-            ..BrowserCookie::default()
-        };
-        assert_eq!(unpack_browser_cookies(&packed_pair(&c), 1), None);
-        let ok = packed_pair(&BrowserCookie {
+    fn refuses_a_wrong_count_or_a_cut_text() {
+        let ok = packed_as_js_writes(&BrowserCookie {
             name: "a".into(),
+            value: "é".into(),
             ..BrowserCookie::default()
         });
         assert!(unpack_browser_cookies(&ok, 1).is_some());
+        assert_eq!(unpack_browser_cookies(&ok, 0), None);
         assert_eq!(unpack_browser_cookies(&ok, 2), None);
-        assert_eq!(unpack_browser_cookies(&ok[..ok.len() - 1], 1), None);
+        for cut in 0..ok.len() {
+            if ok.is_char_boundary(cut) {
+                assert_eq!(unpack_browser_cookies(&ok[..cut], 1), None, "{cut}");
+            }
+        }
+        assert_eq!(unpack_browser_cookies(&format!("{ok}x"), 1), None);
         assert_eq!(unpack_browser_cookies("", 0), Some(vec![]));
         assert_eq!(
-            unpack_browser_cookies("ab\0\0\0\0\0\0\0", 1),
+            unpack_browser_cookies("\u{80}\0\0\0\0\0\0", 1),
             None,
-            "flags is one character"
+            "flags is below 0x80"
         );
+        // Half of a pair cannot end a field.
+        let text = format!("@\u{1}{}\0\0\0\0😀", '\0');
+        assert_eq!(unpack_browser_cookies(&text, 1), None);
     }
 
-    /// Reads what [`pack_browser_cookie`] writes, as lib/browser_cookies.js does (lengths in UTF-16 units).
-    fn read_counted(text: &str) -> Vec<BrowserCookie> {
+    /// Reads a packed list as lib/browser_cookies.js does (lengths and slices in UTF-16 units).
+    fn read_as_js_reads(text: &str) -> Vec<BrowserCookie> {
         let units: Vec<u16> = text.encode_utf16().collect();
         let mut at = 0;
-        let field = |at: &mut usize| {
-            let length = units[*at] as usize;
-            let text = String::from_utf16(&units[*at + 1..*at + 1 + length]).unwrap();
-            *at += 1 + length;
-            text
-        };
         let mut out = Vec::new();
         while at < units.len() {
             let bits = units[at] as u8 - FLAGS_BASE;
-            at += 1;
-            let name = field(&mut at);
-            let value = field(&mut at);
-            let expires = field(&mut at);
-            let domain = field(&mut at);
-            let path = field(&mut at);
-            let same_site = field(&mut at);
+            let lengths: Vec<usize> = units[at + 1..at + 7].iter().map(|&u| u as usize).collect();
+            at += 7;
+            let mut fields = Vec::new();
+            for length in lengths {
+                fields.push(String::from_utf16(&units[at..at + length]).unwrap());
+                at += length;
+            }
             out.push(BrowserCookie {
-                name,
-                value,
-                expires: given(bits, HAS_EXPIRES, &expires).and_then(read_seconds),
-                domain: given(bits, HAS_DOMAIN, &domain).map(str::to_owned),
-                path: given(bits, HAS_PATH, &path).map(str::to_owned),
+                name: fields[0].clone(),
+                value: fields[1].clone(),
+                expires: given(bits, HAS_EXPIRES, &fields[2]).and_then(read_seconds),
+                domain: given(bits, HAS_DOMAIN, &fields[3]).map(str::to_owned),
+                path: given(bits, HAS_PATH, &fields[4]).map(str::to_owned),
                 secure: bits & SECURE != 0,
                 http_only: bits & HTTP_ONLY != 0,
-                same_site: given(bits, HAS_SAME_SITE, &same_site).map(str::to_owned),
+                same_site: given(bits, HAS_SAME_SITE, &fields[5]).map(str::to_owned),
             });
         }
         out
@@ -497,14 +467,22 @@ mod tests {
             let cookie = browser.to_cookie(3600.0, 1.7e12);
             let mut out = String::new();
             assert!(pack_browser_cookie(&cookie, &mut out), "{browser:?}");
+            let from_cookie = BrowserCookie::from_cookie(&cookie);
+            assert_eq!(read_as_js_reads(&out), vec![from_cookie.clone()]);
+            // The same form as JS writes: the reader here takes it back too.
             assert_eq!(
-                read_counted(&out),
-                vec![BrowserCookie::from_cookie(&cookie)]
+                unpack_browser_cookies(&out, 1),
+                Some(vec![PackedEntry::Cookie(from_cookie.as_borrowed())])
             );
             assert!(pack_browser_cookie(&cookie, &mut all));
-            expected.push(BrowserCookie::from_cookie(&cookie));
+            expected.push(from_cookie);
         }
-        assert_eq!(read_counted(&all), expected);
+        assert_eq!(read_as_js_reads(&all), expected);
+        let borrowed: Vec<PackedEntry> = expected
+            .iter()
+            .map(|c| PackedEntry::Cookie(c.as_borrowed()))
+            .collect();
+        assert_eq!(unpack_browser_cookies(&all, expected.len()), Some(borrowed));
     }
 
     #[test]
