@@ -371,3 +371,33 @@ test('marks go to the same session state by either route, with the same events a
     assert.throws(() => Session.prototype[m].call(undefined), TypeError)
   }
 })
+
+test('a dropped pool lets its sessions go when it is collected, not only when a full GC comes', async () => {
+  // Pools filled and dropped in a loop that yields to the event loop (as a program doing I/O does): the pool
+  // objects are collected young, and so are their sessions now. Before, each pool's sessions waited for its
+  // native helper functions to be collected by a full GC. RSS growth over the 160 pools measured on the dev
+  // machine, Node 20 / 22 / 24: before 74 / 103 / 176 MB, now 10-16 / 21-24 / 28-31 MB. (Memory, not time: the
+  // bound does not depend on the machine's speed.)
+  const POOLS = 160
+  const cookies = ['a', 'b', 'c', 'd', 'e'].map((name, i) => `${name}=${String(i).repeat(40)}; Path=/; Max-Age=3600`)
+  const dropOnePool = async () => {
+    const pool = await SessionPool.open({ maxPoolSize: 1000, persistenceOptions: { enable: false } })
+    for (let i = 0; i < 1000; i++) {
+      const session = await pool.getSession()
+      for (const c of cookies) session.setCookie(c, 'https://www.example.com/')
+    }
+    await pool.teardown()
+  }
+  // Warm up: the allocator's and V8's own one-off growth stays out of the measure.
+  for (let r = 0; r < 20; r++) {
+    await dropOnePool()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  const before = process.memoryUsage().rss
+  for (let r = 0; r < POOLS; r++) {
+    await dropOnePool()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  const grownMB = (process.memoryUsage().rss - before) / 1e6
+  assert.ok(grownMB < 50, `RSS grew by ${grownMB.toFixed(0)} MB over ${POOLS} dropped pools of 1000 sessions`)
+})
