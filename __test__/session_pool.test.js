@@ -401,3 +401,55 @@ test('a dropped pool lets its sessions go when it is collected, not only when a 
   const grownMB = (process.memoryUsage().rss - before) / 1e6
   assert.ok(grownMB < 50, `RSS grew by ${grownMB.toFixed(0)} MB over ${POOLS} dropped pools of 1000 sessions`)
 })
+
+test('sessions the pool makes are Session objects that live while referenced and are collected after', () => {
+  // The pool makes its session objects itself (src/session_object.rs), not through the class's generated factory.
+  // Run in a child process with --expose-gc: the test runner's own async tracking keeps resolved promises (and
+  // so the sessions they resolved to) reachable here.
+  const { spawnSync } = require('node:child_process')
+  const script = `
+    const assert = require('node:assert/strict')
+    const { SessionPool, Session } = require(${JSON.stringify(require.resolve('session-pool-rs'))})
+    const url = 'https://www.example.com/'
+    // In a function of its own, whose frame is gone when it returns.
+    const fillAndDrop = async () => {
+      const other = await SessionPool.open({ maxPoolSize: 40, persistenceOptions: { enable: false } })
+      const refs = []
+      for (let i = 0; i < 40; i++) refs.push(new WeakRef(await other.getSession()))
+      await other.teardown()
+      return refs
+    }
+    ;(async () => {
+      const pool = await SessionPool.open({ maxPoolSize: 40, persistenceOptions: { enable: false } })
+      const kept = []
+      for (let i = 0; i < 40; i++) {
+        const s = await pool.getSession()
+        s.setCookie('k=' + i + '; Path=/', url)
+        kept.push(s)
+      }
+      const dropped = await fillAndDrop()
+      // deref() keeps its target alive to the end of the current job: each GC runs in a later job than the check.
+      const tick = () => new Promise((resolve) => setTimeout(resolve, 10))
+      const deadline = Date.now() + 20000
+      for (;;) {
+        gc()
+        await tick()
+        if (!dropped.some((r) => r.deref() !== undefined) || Date.now() > deadline) break
+        await tick()
+      }
+      for (const [i, s] of kept.entries()) {
+        assert.ok(s instanceof Session)
+        assert.equal(Object.getPrototypeOf(s), Session.prototype)
+        assert.equal(s.getCookieString(url), 'k=' + i)
+        s.markGood()
+        assert.equal(s.usageCount, 1)
+        assert.equal(Session.prototype.isUsable.call(s), true)
+      }
+      assert.throws(() => Session.prototype.isUsable.call({}), TypeError)
+      console.log(JSON.stringify({ alive: dropped.filter((r) => r.deref() !== undefined).length, usable: pool.usableSessionsCount }))
+    })().catch((err) => { console.error(err); process.exit(1) })
+  `
+  const child = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', timeout: 60_000 })
+  assert.equal(child.status, 0, child.stderr)
+  assert.deepEqual(JSON.parse(child.stdout), { alive: 0, usable: 40 })
+})

@@ -20,8 +20,6 @@ const NOT_A_COOKIE = '!\0\0\0\0\0\0'
 const JSON_MARK = 1
 // What starts an `expires` field written as six characters of six bits.
 const SECONDS_MARK = 1
-// Whole seconds below this are written as six characters of six bits.
-const CODED_SECONDS_LIMIT = 2 ** 36
 // The native side writes only these sameSite values (tough's, in the browsers' case): taken by length, not sliced.
 const SAME_SITE_BY_LENGTH = [undefined, undefined, undefined, 'Lax', 'None', undefined, 'Strict']
 // Fields are shorter than this (a length is one character that is not a surrogate); longer ones go as JSON.
@@ -49,7 +47,6 @@ function packBrowserCookies(cookies) {
     let bits = FLAGS_BASE
     if (c.secure) bits |= SECURE
     if (c.httpOnly) bits |= HTTP_ONLY
-    let coded = false
     let expiresText = ''
     if (typeof expires === 'number' && Number.isFinite(expires)) {
       bits |= HAS_EXPIRES

@@ -9,6 +9,7 @@ mod js_options;
 mod key_value_store;
 mod pool_bound;
 mod session;
+mod session_object;
 mod session_pool;
 
 use napi_derive::napi;

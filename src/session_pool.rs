@@ -27,6 +27,7 @@ use crate::key_value_store::{
 use crate::now_ms;
 use crate::session::json_parse;
 use crate::session::{install_identity, install_js_fields, JsSession};
+use crate::session_object::new_session_object;
 
 /// Every option `new SessionPool(options)` accepts: Crawlee 3's and ours (`keyValueStore`, `events`,
 /// `persistStateIntervalMillis`).
@@ -77,9 +78,10 @@ impl ObjectFinalize for JsSessionPool {
 
 /// The work of `_createDefault`, shared by the generated method and its raw entry point.
 pub(crate) fn create_default_object<'e>(pool: &JsSessionPool, env: &'e Env) -> Result<Object<'e>> {
-    let instance = pool.new_default_session().into_instance(env)?;
-    let mut obj = instance.as_object(env);
-    install_identity(&mut obj, &instance.core.borrow())?;
+    let session = pool.new_default_session();
+    let core = session.core.clone();
+    let mut obj = new_session_object(env, session)?;
+    install_identity(&mut obj, &core.borrow())?;
     Ok(obj)
 }
 
@@ -562,8 +564,7 @@ impl JsSessionPool {
             Some(text) => Some(json_parse(env, &text)?.coerce_to_object()?),
             None => None,
         };
-        let session = JsSession::from_parts(cell.clone(), jar).into_instance(env)?;
-        let mut obj = session.as_object(env);
+        let mut obj = new_session_object(env, JsSession::from_parts(cell.clone(), jar))?;
         install_js_fields(&mut obj, &cell.borrow(), user_data, Some(*this), env)?;
         Ok(obj)
     }

@@ -149,8 +149,8 @@ fn split_units(text: &str, units: usize) -> Option<(&str, &str)> {
     }
     let mut counted = 0;
     for (at, c) in text.char_indices() {
-        if counted == units {
-            return Some(text.split_at(at));
+        if counted >= units {
+            return (counted == units).then(|| text.split_at(at));
         }
         counted += c.len_utf16();
     }
