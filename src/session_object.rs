@@ -1,6 +1,10 @@
 //! `Session` objects made by the pool (new sessions and restored ones on first use) without napi-rs's
 //! per-instance bookkeeping.
 //!
+//! It uses `napi::__private` (the class registry, and the flag by which the generated constructor skips the Rust
+//! one), napi-rs's hidden API: Cargo.lock pins the napi version, a removal fails the build, and a change of
+//! meaning fails the tests of pool-made sessions (`__test__/session_pool.test.js` and every test that uses one).
+//!
 //! napi-rs's `into_instance` also creates a `napi_ref` to each object, two small allocations for its finalize
 //! callbacks, and an entry in a thread-local map keyed by the native pointer (for `Reference<T>`, which no code
 //! here makes for a `Session`). That map hashes pointers by their value, and with every pointer's top bits zero
@@ -21,6 +25,8 @@ use crate::session::JsSession;
 /// The key the `Session` class is registered under in napi-rs (its `js_name`, NUL-ended).
 const CLASS_NAME: &str = "Session\0";
 
+/// The finalizer: drops the native session. (`JsSession` has no `custom_finalize`; napi-rs's finalizer would call
+/// its no-op `ObjectFinalize::finalize` first. Should it get one, it must be called here too.)
 unsafe extern "C" fn drop_session(
     _env: sys::napi_env,
     data: *mut std::ffi::c_void,
