@@ -453,3 +453,29 @@ test('sessions the pool makes are Session objects that live while referenced and
   assert.equal(child.status, 0, child.stderr)
   assert.deepEqual(JSON.parse(child.stdout), { alive: 0, usable: 40 })
 })
+
+test('a session that expires among long-lived ones is never handed out after its time, and a mark then retires it', async () => {
+  // Picks and marks read the kernel's coarse clock when no expiry is near (crates/session-pool-core/src/clock.rs):
+  // the one short-lived session must still count, whatever the others' expiries.
+  const pool = await SessionPool.open({ maxPoolSize: 20, persistenceOptions: { enable: false }, sessionOptions: { maxAgeSecs: 3000 } })
+  for (let i = 0; i < 19; i++) await pool.getSession()
+  await pool.addSession({ id: 'short', maxAgeSecs: 0.15 })
+  const short = await pool.getSession('short')
+  assert.ok(short.isUsable())
+  const retired = []
+  pool.on('sessionRetired', (s) => retired.push(s.id))
+  await new Promise((r) => setTimeout(r, 250))
+  assert.equal(short.isExpired(), true)
+  for (let i = 0; i < 400; i++) assert.notEqual((await pool.getSession()).id, 'short')
+  assert.equal(await pool.getSession('short'), undefined)
+  // A pick that landed on it evicted it and made a new session in its place; else it is still counted as retired.
+  const kept = pool.getState().sessions.some((st) => st.id === 'short')
+  assert.equal(pool.retiredSessionsCount, kept ? 1 : 0)
+  assert.equal(pool.usableSessionsCount, kept ? 19 : 20)
+  // Marks of a far-from-expiry session keep it usable; a mark of the expired one retires it.
+  const other = await pool.getSession()
+  other.markGood()
+  assert.ok(other.isUsable())
+  short.markGood()
+  assert.deepEqual(retired, ['short'])
+})

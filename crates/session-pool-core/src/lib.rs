@@ -2,6 +2,7 @@
 //! Nothing here knows about napi or JS; time enters as a parameter (`now_ms`, milliseconds since the epoch).
 #![deny(clippy::all)]
 
+pub mod clock;
 pub mod cookies;
 pub mod file_store;
 pub mod options;

@@ -207,6 +207,13 @@ impl<P> PoolCore<P> {
         Acquire::Create
     }
 
+    /// The earliest expiry time of the sessions held that were usable when added (sessions added unusable never
+    /// become usable; an entry left by an evicted session can only make it earlier). No session held expires
+    /// before it, so the time matters to no decision of [`PoolCore::acquire`] until then.
+    pub fn earliest_expiry(&self) -> Option<f64> {
+        self.expiry.peek().map(|Reverse((Expiry(at), _, _))| *at)
+    }
+
     /// A member slot drawn uniformly at random. Draws are made two calls ahead: each call draws a new one and
     /// asks for its slot entry to be fetched, asks for the session of the one drawn last time (whose entry is
     /// in cache by now), and returns the one drawn two calls ago, if it is still a member (else a fresh draw).
