@@ -75,6 +75,11 @@ function packBrowserCookies(cookies) {
   return out
 }
 
+/** The `sameSite` text at `from..to` of a packed list: one of the native side's constants when it is one. */
+function sameSiteAt(text, from, to) {
+  return SAME_SITE_BY_LENGTH[to - from] ?? text.slice(from, to)
+}
+
 /** The cookie objects of a packed list the native side wrote, keys in Crawlee's order, optional keys only when set. */
 function unpackBrowserCookies(text) {
   if (text.charCodeAt(0) === JSON_MARK) return JSON.parse(text.slice(1))
@@ -104,7 +109,7 @@ function unpackBrowserCookies(text) {
     if ((bits & ALL_GIVEN) === ALL_GIVEN) {
       const domain = text.slice(expiresEnd, domainEnd)
       const path = text.slice(domainEnd, pathEnd)
-      const sameSite = SAME_SITE_BY_LENGTH[sameSiteEnd - pathEnd] ?? text.slice(pathEnd, sameSiteEnd)
+      const sameSite = sameSiteAt(text, pathEnd, sameSiteEnd)
       out.push({ name, value, expires, domain, path, secure, httpOnly, sameSite })
     } else {
       const cookie = { name, value }
@@ -113,7 +118,7 @@ function unpackBrowserCookies(text) {
       if (bits & HAS_PATH) cookie.path = text.slice(domainEnd, pathEnd)
       cookie.secure = secure
       cookie.httpOnly = httpOnly
-      if (bits & HAS_SAME_SITE) cookie.sameSite = SAME_SITE_BY_LENGTH[sameSiteEnd - pathEnd] ?? text.slice(pathEnd, sameSiteEnd)
+      if (bits & HAS_SAME_SITE) cookie.sameSite = sameSiteAt(text, pathEnd, sameSiteEnd)
       out.push(cookie)
     }
     at = sameSiteEnd

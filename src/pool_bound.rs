@@ -19,7 +19,7 @@ use napi::bindgen_prelude::{Array, ClassInstance, Env, Result, Unknown};
 use napi::sys;
 use napi_derive::napi;
 
-use session_pool_core::clock::{coarse_now_ms, time_for_deadline};
+use session_pool_core::clock::now_for_deadline;
 
 use crate::fast_paths::{boolean, guarded, number, undefined, with_id_arg};
 use crate::session_pool::{acquire_in, JsSessionPool, PoolCell};
@@ -94,10 +94,7 @@ unsafe extern "C" fn bound_mark_slot(
         };
         let mut session = session.borrow_mut();
         // The time matters to a mark only through this session's expiry: far from it, the coarse clock serves.
-        let now = match coarse_now_ms() {
-            Some(coarse) => time_for_deadline(Some(session.expires_at()), coarse, crate::now_ms),
-            None => crate::now_ms(),
-        };
+        let now = now_for_deadline(Some(session.expires_at()), crate::now_ms);
         let retired = match kind {
             MARK_GOOD => session.mark_good(now),
             MARK_BAD => session.mark_bad(now),

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use napi::bindgen_prelude::*;
 use napi::ValueType;
 use napi_derive::napi;
-use session_pool_core::clock::{coarse_now_ms, time_for_deadline};
+use session_pool_core::clock::now_for_deadline;
 use session_pool_core::options::{self, NumberRule, OptionValue, MAX_POOL_SIZE};
 use session_pool_core::pool::{prefetch, Acquire, PoolCore, PREFETCH_DISTANCE};
 use session_pool_core::session::{SessionCore, SessionParams, SESSION_OPTION_NAMES};
@@ -657,10 +657,7 @@ impl Drop for PoolHolder {
 pub(crate) fn acquire_in(core: &RefCell<PoolCore<JarCell>>, id: Option<&str>) -> i64 {
     let mut core = core.borrow_mut();
     // Only expiries make the time matter to the step: far from the earliest, the coarse clock serves.
-    let now = match coarse_now_ms() {
-        Some(coarse) => time_for_deadline(core.earliest_expiry(), coarse, now_ms),
-        None => now_ms(),
-    };
+    let now = now_for_deadline(core.earliest_expiry(), now_ms);
     match core.acquire(id, now) {
         Acquire::Existing(slot) => i64::from(slot),
         Acquire::Missing => MISSING,

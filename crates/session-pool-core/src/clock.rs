@@ -24,6 +24,15 @@ pub fn time_for_deadline(
     }
 }
 
+/// The time to decide with against deadlines at or after `earliest_deadline`: the coarse clock's when it may
+/// stand in ([`time_for_deadline`]), else `precise()` (also where there is no coarse clock).
+pub fn now_for_deadline(earliest_deadline: Option<f64>, precise: impl FnOnce() -> f64) -> f64 {
+    match coarse_now_ms() {
+        Some(coarse) => time_for_deadline(earliest_deadline, coarse, precise),
+        None => precise(),
+    }
+}
+
 /// Milliseconds since the epoch from the coarse clock, whole as the precise reading is given; `None` where
 /// there is no such clock (callers then read the precise one).
 pub fn coarse_now_ms() -> Option<f64> {
@@ -84,6 +93,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_precise_clock_is_read_only_near_a_deadline() {
+        // A sentinel "precise" time shows which clock answered.
+        let coarse = coarse_now_ms().expect("CLOCK_REALTIME_COARSE");
+        assert_eq!(now_for_deadline(Some(coarse), || -1.0), -1.0);
+        assert_eq!(now_for_deadline(Some(0.0), || -1.0), -1.0);
+        let far = now_for_deadline(Some(coarse + 10.0 * COARSE_SLACK_MS), || -1.0);
+        assert!(far >= coarse, "{far} is the coarse time");
+        assert!(now_for_deadline(None, || -1.0) >= coarse);
     }
 
     #[cfg(target_os = "linux")]

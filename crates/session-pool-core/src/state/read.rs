@@ -379,8 +379,7 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
                 }
             }
         }
-        let cookie_jar = cookie_jar.map(|jar| (raw_kind(jar), jar));
-        let cookie_jar = cookie_jar.map(|(kind, jar)| match kind {
+        let cookie_jar = cookie_jar.map(|jar| match raw_kind(jar) {
             "an object" => Ok(RawJson::shared(self.source, jar)),
             other => Err(other),
         });
