@@ -35,6 +35,7 @@ const CONFIG = QUICK
       sizes: [1000, 10000],
       opRuns: 5,
       minSampleMs: 15,
+      churnMinSampleMs: 100,
       fillRuns: (n) => (n <= 1000 ? 5 : 2),
       persistRuns: (n) => (n <= 1000 ? 3 : 2),
       // Crawlee's restore of 10 000 sessions takes seconds: once in QUICK mode.
@@ -45,9 +46,13 @@ const CONFIG = QUICK
       sizes: [1000, 10000, 100000],
       opRuns: 9,
       minSampleMs: 40,
+      // Churn's samples must hold many of Crawlee's sweeps (see bench/README.md): at 100 000 one comes every
+      // ~3 000 operations (~60 ms) and costs ~50 ms, so a 40 ms sample has none or one.
+      churnMinSampleMs: 400,
       fillRuns: (n) => (n <= 1000 ? 9 : n <= 10000 ? 5 : 3),
-      // At 100 000, Crawlee's persist (~10 s) and restore (~2 min) run once; ours three times.
-      persistRuns: (n, impl) => (n <= 10000 ? 5 : impl === 'crawlee' ? 1 : 3),
+      // At 100 000, Crawlee's persist (~10 s) and restore (~2 min) run once; ours three times. At 1 000 a persist
+      // is milliseconds: nine runs each, so one slow sample moves the median less.
+      persistRuns: (n, impl) => (n <= 1000 ? 9 : n <= 10000 ? 5 : impl === 'crawlee' ? 1 : 3),
       restoreRuns: (n, impl) => (n <= 1000 ? 5 : n <= 10000 ? 3 : impl === 'crawlee' ? 1 : 3),
       memoryRuns: (n) => (n <= 10000 ? 3 : 1),
     }
