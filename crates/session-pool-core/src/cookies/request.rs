@@ -29,7 +29,7 @@ const ACCEPTED_DOMAINS: usize = 16;
 
 thread_local! {
     /// Most recently used first.
-    static RECENT: RefCell<Vec<(Box<str>, Rc<RequestContext>)>> = const { RefCell::new(Vec::new()) };
+    static RECENT: RefCell<Vec<(String, Rc<RequestContext>)>> = const { RefCell::new(Vec::new()) };
     /// `Domain` attribute values found valid for a request host (not a public suffix, the host's own domain),
     /// most recent first: a site's responses set cookies for the same one or two domains from many URLs, and
     /// the check reads the public suffix list. The answer depends on the two names alone.
@@ -55,17 +55,58 @@ impl RequestContext {
         if let Some(context) = hit {
             return Ok(context);
         }
-        let context = match Self::parse_plain(url) {
-            Some(context) => context,
-            None => Self::parse_with_url_crate(url)?,
+        // A miss in a full cache takes the least recent entry's place, and its memory when nothing else holds
+        // it (a crawler reads many URLs once: each would otherwise cost four allocations and four frees).
+        let evicted = RECENT.with(|recent| {
+            let mut recent = recent.borrow_mut();
+            (recent.len() >= RECENT_URLS)
+                .then(|| recent.pop())
+                .flatten()
+        });
+        let entry = match (plain_parts(url), evicted) {
+            (Some(parts), Some((mut text, mut context)))
+                if Rc::strong_count(&context) == 1 && Rc::weak_count(&context) == 0 =>
+            {
+                if let Some(reused) = Rc::get_mut(&mut context) {
+                    reused.set_plain(parts);
+                }
+                text.clear();
+                text.push_str(url);
+                (text, context)
+            }
+            (Some(parts), _) => (url.to_owned(), Rc::new(Self::from_plain(parts))),
+            (None, evicted) => match Self::parse_with_url_crate(url) {
+                Ok(context) => (url.to_owned(), Rc::new(context)),
+                Err(error) => {
+                    if let Some(evicted) = evicted {
+                        RECENT.with(|recent| recent.borrow_mut().push(evicted));
+                    }
+                    return Err(error);
+                }
+            },
         };
-        let context = Rc::new(context);
+        let context = Rc::clone(&entry.1);
         RECENT.with(|recent| {
             let mut recent = recent.borrow_mut();
+            // Another URL of the same host already knows where the host's public suffix lies.
+            if context.suffix_known().is_none() {
+                let known = recent
+                    .iter()
+                    .find(|(_, other)| other.host == context.host)
+                    .and_then(|(_, other)| other.suffix_known());
+                context.suffix.set(known);
+            }
             recent.truncate(RECENT_URLS - 1);
-            recent.insert(0, (url.into(), Rc::clone(&context)));
+            recent.insert(0, entry);
         });
         Ok(context)
+    }
+
+    /// Where the host's public suffix lies, when it was looked up.
+    fn suffix_known(&self) -> Option<Option<Range<usize>>> {
+        let known = self.suffix.take();
+        self.suffix.set(known.clone());
+        known
     }
 
     /// The domains a cookie sent to this host may have ([`Candidates::with_suffix`] of the host), the public
@@ -105,61 +146,53 @@ impl RequestContext {
         });
     }
 
-    /// The context of a plain `http(s)://host[:port]/path[?query][#fragment]` URL read directly, or `None`
-    /// for anything the WHATWG parser could read differently, which then goes to [`Self::parse_with_url_crate`].
-    /// Plain here means: printable ASCII without `\`; a lowercase scheme; a host of letters, digits, `-` and
-    /// non-empty dot-separated labels whose last label starts with a letter (so it is no IPv4 address), no
-    /// `xn--` label; a port of digits; a path of RFC 3986 path characters without `.` or `..` segments and
-    /// without `%2e`. What this gives equals what the URL crate gives (tested on generated URLs).
+    /// [`plain_parts`] made a context (what [`Self::parse`] does for a plain URL, without the cache).
+    #[cfg(test)]
     fn parse_plain(url: &str) -> Option<Self> {
-        let (scheme, rest) = if let Some(rest) = url.strip_prefix("https://") {
-            ("https", rest)
-        } else {
-            ("http", url.strip_prefix("http://")?)
-        };
-        if !url.bytes().all(|b| (0x21..0x7f).contains(&b) && b != b'\\') {
-            return None;
-        }
-        let authority_end = rest
-            .bytes()
-            .position(|b| matches!(b, b'/' | b'?' | b'#'))
-            .unwrap_or(rest.len());
-        let (authority, after) = rest.split_at(authority_end);
-        let hostname = match authority.split_once(':') {
-            Some((host, port)) => {
-                let port_ok = port.len() <= 5
-                    && port.bytes().all(|b| b.is_ascii_digit())
-                    && port.parse::<u32>().map_or(port.is_empty(), |p| p <= 65_535);
-                if !port_ok {
-                    return None;
-                }
-                host
-            }
-            None => authority,
-        };
-        if !plain_hostname(hostname) {
-            return None;
-        }
-        let path_end = after
-            .bytes()
-            .position(|b| matches!(b, b'?' | b'#'))
-            .unwrap_or(after.len());
-        let raw_path = if path_end == 0 {
-            "/"
-        } else {
-            &after[..path_end]
-        };
-        if !plain_path(raw_path) {
-            return None;
-        }
-        let host = hostname.to_ascii_lowercase();
-        let path = decode_uri(raw_path).unwrap_or_else(|| raw_path.to_owned());
-        Some(Self {
-            trustworthy: is_potentially_trustworthy(scheme, &host),
-            host,
-            path,
+        plain_parts(url).map(Self::from_plain)
+    }
+
+    /// The context of a plain URL's parts.
+    fn from_plain(parts: PlainParts<'_>) -> Self {
+        let mut context = Self {
+            host: String::new(),
+            path: String::new(),
+            trustworthy: false,
             suffix: Cell::new(None),
-        })
+        };
+        context.set_plain(parts);
+        context
+    }
+
+    /// Makes this the context of a plain URL's parts, in the memory it has; where the host's public suffix
+    /// lies is kept when the host stays the same.
+    fn set_plain(
+        &mut self,
+        PlainParts {
+            scheme,
+            hostname,
+            raw_path,
+        }: PlainParts<'_>,
+    ) {
+        // The host is the name lowercased (ASCII only: a plain name has nothing else).
+        let same_host = self.host.len() == hostname.len()
+            && self
+                .host
+                .bytes()
+                .zip(hostname.bytes())
+                .all(|(have, given)| have == given.to_ascii_lowercase());
+        if !same_host {
+            self.host.clear();
+            self.host.push_str(hostname);
+            self.host.make_ascii_lowercase();
+            self.suffix.set(None);
+        }
+        self.path.clear();
+        if !decode_uri_into(raw_path, &mut self.path) {
+            self.path.clear();
+            self.path.push_str(raw_path);
+        }
+        self.trustworthy = is_potentially_trustworthy(scheme, &self.host);
     }
 
     fn parse_with_url_crate(url: &str) -> Result<Self, CookieError> {
@@ -177,41 +210,126 @@ impl RequestContext {
     }
 }
 
-/// A host name the WHATWG parser keeps as it is but for lowercasing (see [`RequestContext::parse_plain`]).
+/// A plain URL's parts (see [`plain_parts`]): its scheme, its host name as written, its path.
+#[derive(Clone, Copy)]
+struct PlainParts<'a> {
+    scheme: &'static str,
+    hostname: &'a str,
+    raw_path: &'a str,
+}
+
+/// The parts of a plain `http(s)://host[:port]/path[?query][#fragment]` URL, read directly, or `None` for anything
+/// the WHATWG parser could read differently, which then goes to [`RequestContext::parse_with_url_crate`]. Plain
+/// here means: printable ASCII without `\`; a lowercase scheme; a host of letters, digits, `-` and non-empty
+/// dot-separated labels whose last label starts with a letter (so it is no IPv4 address), no `xn--` label; a port
+/// of digits; a path of RFC 3986 path characters without `.` or `..` segments and without `%2e`. The context made
+/// of them equals what the URL crate gives (tested on generated URLs).
+fn plain_parts(url: &str) -> Option<PlainParts<'_>> {
+    let (scheme, rest) = if let Some(rest) = url.strip_prefix("https://") {
+        ("https", rest)
+    } else {
+        ("http", url.strip_prefix("http://")?)
+    };
+    if !url.bytes().all(|b| (0x21..0x7f).contains(&b) && b != b'\\') {
+        return None;
+    }
+    let authority_end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let (authority, after) = rest.split_at(authority_end);
+    let hostname = match authority.bytes().position(|b| b == b':') {
+        Some(colon) => {
+            let (host, port) = (&authority[..colon], &authority[colon + 1..]);
+            let port_ok = port.len() <= 5
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u32>().map_or(port.is_empty(), |p| p <= 65_535);
+            if !port_ok {
+                return None;
+            }
+            host
+        }
+        None => authority,
+    };
+    if !plain_hostname(hostname) {
+        return None;
+    }
+    let path_end = after
+        .bytes()
+        .position(|b| matches!(b, b'?' | b'#'))
+        .unwrap_or(after.len());
+    let raw_path = if path_end == 0 {
+        "/"
+    } else {
+        &after[..path_end]
+    };
+    if !plain_path(raw_path) {
+        return None;
+    }
+    Some(PlainParts {
+        scheme,
+        hostname,
+        raw_path,
+    })
+}
+
+/// A host name the WHATWG parser keeps as it is but for lowercasing (see [`plain_parts`]).
 fn plain_hostname(hostname: &str) -> bool {
-    if hostname.is_empty() {
+    // One pass over the bytes (these names are short: a search per label or per dot costs more).
+    let bytes = hostname.as_bytes();
+    let mut label_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'.' {
+            if !plain_label(&bytes[label_start..i]) {
+                return false;
+            }
+            label_start = i + 1;
+        } else if !(b.is_ascii_alphanumeric() || b == b'-') {
+            return false;
+        }
+    }
+    let last = &bytes[label_start..];
+    plain_label(last) && last[0].is_ascii_alphabetic()
+}
+
+/// A label of letters, digits and `-` (already checked) that is not empty and no `xn--` label.
+fn plain_label(label: &[u8]) -> bool {
+    let punycode =
+        label.len() >= 4 && label[2..4] == *b"--" && label[..2].eq_ignore_ascii_case(b"xn");
+    !label.is_empty() && !punycode
+}
+
+/// A path the WHATWG parser keeps as it is (see [`plain_parts`]).
+fn plain_path(path: &str) -> bool {
+    const ALLOWED: &[u8] = b"-._~!$&'()*+,;=:@/%";
+    let bytes = path.as_bytes();
+    if bytes.first() != Some(&b'/') {
         return false;
     }
-    let mut last_label = "";
-    for label in hostname.split('.') {
-        let bytes = label.as_bytes();
-        if bytes.is_empty()
-            || !bytes
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
-            || (bytes.len() >= 4 && bytes[2..4] == *b"--" && bytes[..2].eq_ignore_ascii_case(b"xn"))
+    // One pass: allowed characters only, no `%2e` (an escaped dot), no `.` or `..` segment.
+    let mut segment_start = 1;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !(b.is_ascii_alphanumeric() || ALLOWED.contains(&b)) {
+            return false;
+        }
+        if b == b'%'
+            && bytes.get(i + 1) == Some(&b'2')
+            && bytes.get(i + 2).map(|e| e | 0x20) == Some(b'e')
         {
             return false;
         }
-        last_label = label;
+        if b == b'/' && i > 0 {
+            if is_dot_segment(&bytes[segment_start..i]) {
+                return false;
+            }
+            segment_start = i + 1;
+        }
     }
-    last_label.as_bytes()[0].is_ascii_alphabetic()
+    !is_dot_segment(&bytes[segment_start..])
 }
 
-/// A path the WHATWG parser keeps as it is (see [`RequestContext::parse_plain`]).
-fn plain_path(path: &str) -> bool {
-    const ALLOWED: &[u8] = b"-._~!$&'()*+,;=:@/%";
-    path.starts_with('/')
-        && path
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || ALLOWED.contains(&b))
-        && !path
-            .as_bytes()
-            .windows(3)
-            .any(|w| w[0] == b'%' && w[1] == b'2' && (w[2] | 0x20) == b'e')
-        && path
-            .split('/')
-            .all(|segment| segment != "." && segment != "..")
+fn is_dot_segment(segment: &[u8]) -> bool {
+    segment == b"." || segment == b".."
 }
 
 fn hex_value(b: u8) -> Option<u8> {
@@ -220,6 +338,21 @@ fn hex_value(b: u8) -> Option<u8> {
         b'a'..=b'f' => Some(b - b'a' + 10),
         b'A'..=b'F' => Some(b - b'A' + 10),
         _ => None,
+    }
+}
+
+/// [`decode_uri`] appended to `out`; `false` (and `out` unchanged) where it gives `None`.
+fn decode_uri_into(input: &str, out: &mut String) -> bool {
+    if !input.contains('%') {
+        out.push_str(input);
+        return true;
+    }
+    match decode_uri(input) {
+        Some(decoded) => {
+            out.push_str(&decoded);
+            true
+        }
+        None => false,
     }
 }
 
@@ -403,5 +536,62 @@ mod tests {
             direct > 2_000,
             "only {direct} generated URLs took the direct path"
         );
+    }
+    /// `url` parsed afresh, the cache aside.
+    fn fresh(url: &str) -> RequestContext {
+        RequestContext::parse_plain(url)
+            .map_or_else(|| RequestContext::parse_with_url_crate(url), Ok)
+            .expect(url)
+    }
+
+    #[test]
+    fn cached_contexts_read_as_fresh_ones_whatever_memory_they_reuse() {
+        // More URLs than the cache keeps, of a few hosts (one in capitals), with escapes, a broken escape, and
+        // URLs that take the URL crate: whether `parse` finds a context, takes over an evicted one's memory or
+        // makes a new one, it must read as the URL parsed afresh, and a public suffix it already knows (kept
+        // for the same host, or taken from another URL of the host) must be where a fresh lookup puts it.
+        let urls = [
+            "https://www.example.com/",
+            "https://WWW.Example.com/x",
+            "https://www.example.com/product/1",
+            "http://www.example.com/%C3%BC/a",
+            "https://www.example.com/%zz",
+            "https://shop.example.co.uk/a",
+            "https://shop.example.co.uk/b/c",
+            "http://localhost:8080/q?x=1",
+            "https://a.b.github.io/p",
+            "https://127.0.0.1/x",
+            "https://[::1]/y",
+            "https://xn--bcher-kva.example/z",
+        ];
+        let mut rng = fastrand::Rng::with_seed(11);
+        for _ in 0..3_000 {
+            let url = urls[rng.usize(..urls.len())];
+            let context = RequestContext::parse(url).expect(url);
+            let fresh = fresh(url);
+            assert_eq!(fields(&context), fields(&fresh), "{url}");
+            let known = context.suffix_known();
+            fresh.candidates().expect(url);
+            if let Some(known) = known {
+                assert_eq!(Some(known), fresh.suffix_known(), "{url}");
+            }
+            if rng.bool() {
+                context.candidates().expect(url);
+                assert_eq!(context.suffix_known(), fresh.suffix_known(), "{url}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_context_still_held_is_not_reused() {
+        let held = RequestContext::parse("https://held.example/a/%C3%BC").expect("parsed");
+        held.candidates().expect("suffix");
+        for i in 0..3 * RECENT_URLS {
+            RequestContext::parse(&format!("http://other{i}.example/p/{i}")).expect("parsed");
+        }
+        assert_eq!(fields(&held), ("held.example", "/a/ü", true));
+        let fresh = fresh("https://held.example/a/%C3%BC");
+        fresh.candidates().expect("suffix");
+        assert_eq!(held.suffix_known(), fresh.suffix_known());
     }
 }
