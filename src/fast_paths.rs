@@ -255,23 +255,28 @@ unsafe fn this_and_args<const N: usize>(
     (this, argv, argc.min(N))
 }
 
-/// A JS string argument as a Rust `String`; `None` for anything else.
-unsafe fn string_value(env: sys::napi_env, value: sys::napi_value) -> Option<String> {
-    string_value_in(env, value, FIRST_TRY_BYTES)
+/// Runs `f` with this thread's scratch buffer, emptied: the per-request calls read their string arguments into
+/// it instead of allocating for each. A buffer that grew past [`SCRATCH_KEPT`] is given back afterwards; a
+/// nested use (none is expected: reading strings runs no JS) gets a buffer of its own.
+fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut buffer) => {
+            buffer.clear();
+            let result = f(&mut buffer);
+            if buffer.capacity() > SCRATCH_KEPT {
+                *buffer = Vec::new();
+            }
+            result
+        }
+        Err(_) => f(&mut Vec::new()),
+    })
 }
 
-/// [`string_value`] trying `first_try` bytes of room first (see [`append_string_value_in`]).
-unsafe fn string_value_in(
-    env: sys::napi_env,
-    value: sys::napi_value,
-    first_try: usize,
-) -> Option<String> {
-    let mut bytes = Vec::new();
-    if !append_string_value_in(env, value, &mut bytes, first_try) {
-        return None;
-    }
-    String::from_utf8(bytes).ok()
-}
+/// The most a scratch buffer keeps between calls.
+const SCRATCH_KEPT: usize = 1 << 16;
 
 /// Room tried first for a string argument: URLs and `Set-Cookie` values nearly always fit, and then one N-API
 /// call reads them instead of two (length, then text).
@@ -382,13 +387,18 @@ unsafe fn text_for_url(
     ) -> std::result::Result<String, session_pool_core::cookies::CookieError>,
 ) -> sys::napi_value {
     on_receiver::<JsSession, 1>(env, info, |session, _, [url], _| {
-        let Some(url) = string_value(env, url) else {
-            return illegal_invocation(env);
-        };
-        match text(session, &url) {
-            Ok(text) => js_string(env, &text),
-            Err(e) => throw_cookie_error(env, e),
-        }
+        with_scratch(|buffer| {
+            if !append_string_value(env, url, buffer) {
+                return illegal_invocation(env);
+            }
+            let Ok(url) = std::str::from_utf8(buffer) else {
+                return illegal_invocation(env);
+            };
+            match text(session, url) {
+                Ok(text) => js_string(env, &text),
+                Err(e) => throw_cookie_error(env, e),
+            }
+        })
     })
 }
 
@@ -415,34 +425,38 @@ unsafe extern "C" fn set_cookie_values(
 ) -> sys::napi_value {
     on_receiver::<JsSession, { VALUES_PER_CALL + 1 }>(env, info, |session, _, args, argc| {
         let [url, values @ ..] = args;
-        let mut text = Vec::new();
-        let mut ends = [0usize; VALUES_PER_CALL];
-        let mut count = 0;
-        for value in values.into_iter().take(argc.saturating_sub(1)) {
-            if !append_string_value(env, value, &mut text) {
-                continue;
+        with_scratch(|buffer| {
+            // The values one after the other, then the URL.
+            let mut ends = [0usize; VALUES_PER_CALL];
+            let mut count = 0;
+            for value in values.into_iter().take(argc.saturating_sub(1)) {
+                if !append_string_value(env, value, buffer) {
+                    continue;
+                }
+                ends[count] = buffer.len();
+                count += 1;
             }
-            ends[count] = text.len();
-            count += 1;
-        }
-        let Ok(text) = std::str::from_utf8(&text) else {
-            return number(env, count as f64);
-        };
-        let Some(url) = string_value(env, url) else {
-            return number(env, count as f64);
-        };
-        let mut start = 0;
-        let values = ends[..count].iter().map(|&end| {
-            let value = &text[start..end];
-            start = end;
-            value
-        });
-        let errors = crate::cookie_jar::jar_mut(&session.jar).set_cookies_from_headers(
-            values,
-            &url,
-            crate::now_ms(),
-        );
-        number(env, errors.len() as f64)
+            let values_end = buffer.len();
+            if !append_string_value(env, url, buffer) {
+                return number(env, count as f64);
+            }
+            let Ok(text) = std::str::from_utf8(buffer) else {
+                return number(env, count as f64);
+            };
+            let url = &text[values_end..];
+            let mut start = 0;
+            let values = ends[..count].iter().map(|&end| {
+                let value = &text[start..end];
+                start = end;
+                value
+            });
+            let errors = crate::cookie_jar::jar_mut(&session.jar).set_cookies_from_headers(
+                values,
+                url,
+                crate::now_ms(),
+            );
+            number(env, errors.len() as f64)
+        })
     })
 }
 
@@ -462,14 +476,23 @@ unsafe extern "C" fn set_browser_cookies_packed(
         let room = (expected as usize)
             .saturating_mul(128)
             .clamp(FIRST_TRY_BYTES, 1 << 16);
-        let Some(packed) = string_value_in(env, packed, room) else {
-            return illegal_invocation(env);
-        };
-        let url = string_value(env, url);
-        match session.set_browser_cookies_packed(&packed, expected as usize, url.as_deref()) {
-            Some(not_stored) => number(env, not_stored as f64),
-            None => number(env, -1.0),
-        }
+        with_scratch(|buffer| {
+            // The packed list, then the URL (when it is a string).
+            if !append_string_value_in(env, packed, buffer, room) {
+                return illegal_invocation(env);
+            }
+            let packed_end = buffer.len();
+            let has_url = append_string_value(env, url, buffer);
+            let Ok(text) = std::str::from_utf8(buffer) else {
+                return illegal_invocation(env);
+            };
+            let (packed, url) = text.split_at(packed_end);
+            let url = has_url.then_some(url);
+            match session.set_browser_cookies_packed(packed, expected as usize, url) {
+                Some(not_stored) => number(env, not_stored as f64),
+                None => number(env, -1.0),
+            }
+        })
     })
 }
 
