@@ -537,6 +537,7 @@ mod tests {
             "only {direct} generated URLs took the direct path"
         );
     }
+
     /// `url` parsed afresh, the cache aside.
     fn fresh(url: &str) -> RequestContext {
         RequestContext::parse_plain(url)
