@@ -18,6 +18,7 @@ const ROOT = path.join(__dirname, '..')
 const CRAWLEE_CHILD = path.join(__dirname, 'helpers', 'persist_crawlee_child.js')
 const OURS_CHILD = path.join(__dirname, 'helpers', 'persist_ours_child.js')
 const KEY = 'SDK_SESSION_POOL_STATE'
+const SPARE_FOLDER = '.session-pool-rs-spare'
 const CORRUPT_NAME = /^SDK_SESSION_POOL_STATE\.corrupt-\d+(-\d+)?\.json$/
 
 for (const name of Object.keys(process.env)) {
@@ -721,9 +722,12 @@ test('overlapping persistState() calls all resolve, and the file ends with the l
   await Promise.all(pending)
   assert.deepEqual(fileIds(file), Array.from({ length: 40 }, (_, i) => `o${i}`))
   assert.deepEqual(readState(file).sessions.map((s) => s.userData.i), Array.from({ length: 40 }, (_, i) => i))
-  const leftovers = fs.readdirSync(path.dirname(file)).filter((n) => n !== `${KEY}.json`)
+  const leftovers = fs.readdirSync(path.dirname(file)).filter((n) => n !== `${KEY}.json` && n !== SPARE_FOLDER)
   assert.deepEqual(leftovers, [], 'no temporary file is left behind by completed writes')
+  // While the pool is open, the record's previous file waits in the hidden folder for the next write to go over.
+  assert.deepEqual(fs.readdirSync(path.join(path.dirname(file), SPARE_FOLDER)), [`${KEY}.json.spare`])
   await pool.teardown({ persistState: false })
+  assert.deepEqual(fs.readdirSync(path.dirname(file)), [`${KEY}.json`], 'teardown removes the spare and its folder')
 })
 
 test('the persistStateIntervalMillis timer writes and never keeps the process alive', { timeout: 240_000 }, async () => {

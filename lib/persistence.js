@@ -63,6 +63,8 @@ class Persistence {
     this.chain = Promise.resolve()
     this.opened = false
     this.stopped = false
+    // Whether this pool wrote to the default store: its writes leave a spare of the record to discard at teardown.
+    this.wroteFile = false
   }
 
   /** Where the default store keeps the state (for messages and the demo's summary). */
@@ -215,9 +217,26 @@ class Persistence {
       return
     }
     try {
+      this.wroteFile = true
       await pool._writeSnapshotFile(snapshot, this.storageDir, this.storeId, this.key, `[${parts.join(',')}]`)
     } catch (err) {
       this.log.warning(`Failed to persist the session pool state to ${this.path}`, { error: String(err) })
+    }
+  }
+
+  /**
+   * At teardown, after the writes under way: deletes the spare that this pool's writes leave beside the record
+   * (the previous file, which the next write goes over), a full copy of the state.
+   */
+  async discardSpare() {
+    if (this.keyValueStore || !this.wroteFile) return
+    this.wroteFile = false
+    const run = this.chain.then(() => this.pool._discardSpareFile(this.storageDir, this.storeId, this.key))
+    this.chain = run.catch(() => {})
+    try {
+      await run
+    } catch (err) {
+      this.log.warning(`Failed to remove the spare file of ${this.path}`, { error: String(err) })
     }
   }
 

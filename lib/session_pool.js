@@ -180,6 +180,7 @@ function createSessionPoolClass(native) {
       forgetPool(this)
       // Before initialize() there is no store to write to (Crawlee's teardown fails there; ours just stops).
       if (persistState && this[kInitialized]) await this[kPersistence].persist()
+      await this[kPersistence].discardSpare()
     }
 
     /** The sessions held, usable or not, in the order they were added (Apify SDK 2.x `sessionPool.sessions`). */

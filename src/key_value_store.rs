@@ -247,3 +247,27 @@ impl Task for ParseStateTask {
         Ok(loaded_to_js(loaded))
     }
 }
+
+/// Deletes the record's spare (the previous file a write goes over) on a worker thread: at a pool's teardown
+/// it is a full copy of the state, and freeing a big file's blocks takes the kernel milliseconds.
+pub struct DiscardSpareTask {
+    pub(crate) store: FileStore,
+}
+
+impl Task for DiscardSpareTask {
+    type Output = ();
+    type JsValue = ();
+
+    fn compute(&mut self) -> Result<()> {
+        self.store.discard_spare().map_err(|e| {
+            Error::from_reason(format!(
+                "Removing the spare of {} failed: {e}",
+                self.store.path().display()
+            ))
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, _output: ()) -> Result<()> {
+        Ok(())
+    }
+}

@@ -22,8 +22,8 @@ use crate::cookie_jar::JarCell;
 use crate::error::{option_error, pool_error, type_error};
 use crate::js_options::{get_option, number_list, options_object, own_names, read_known_options};
 use crate::key_value_store::{
-    open_store, CapturedSessions, ParseStateTask, ReadStateTask, RestoreList, SnapshotHolder,
-    WriteStateTask,
+    open_store, CapturedSessions, DiscardSpareTask, ParseStateTask, ReadStateTask, RestoreList,
+    SnapshotHolder, WriteStateTask,
 };
 use crate::now_ms;
 use crate::session::json_parse;
@@ -492,6 +492,18 @@ impl JsSessionPool {
         store.remove().map_err(|e| {
             Error::from_reason(format!("Removing {} failed: {e}", store.path().display()))
         })
+    }
+
+    /// Deletes the spare of the pool's record in the default store (at teardown), on a worker thread.
+    #[napi(js_name = "_discardSpareFile", skip_typescript)]
+    pub fn discard_spare_file(
+        &self,
+        storage_dir: Option<String>,
+        store_id: Option<String>,
+        key: String,
+    ) -> Result<AsyncTask<DiscardSpareTask>> {
+        let store = open_store(storage_dir.as_deref(), store_id.as_deref(), &key)?;
+        Ok(AsyncTask::new(DiscardSpareTask { store }))
     }
 
     /// The path of the pool's record in the default store.

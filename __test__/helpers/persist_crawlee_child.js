@@ -9,6 +9,7 @@
 //   node persist_crawlee_child.js reload-persist <storeId> [key]  open, persistState() at once, touch nothing
 //   node persist_crawlee_child.js kvs <name>                      both directions through one KeyValueStore object
 //   node persist_crawlee_child.js events <storeId>                our pool persisting on Crawlee's EventManager
+//   node persist_crawlee_child.js keys <storeId>                  the keys Crawlee's KeyValueStore lists
 
 const crawlee = require('@crawlee/core')
 const { populate, describePool } = require('./persist_fixture.js')
@@ -93,6 +94,13 @@ async function main() {
       afterReset,
       crawleeKeyAfterReset,
     })
+  } else if (mode === 'keys') {
+    const kvs = await crawlee.KeyValueStore.open(storeId)
+    const keys = []
+    await kvs.forEachKey(async (k) => {
+      keys.push(k)
+    })
+    result({ keys })
   } else if (mode === 'events') {
     // Our pool driven by Crawlee's own EventManager, as a crawler would drive it.
     const ours = require('session-pool-rs')

@@ -22,6 +22,9 @@ use std::time::{Duration, SystemTime};
 
 use crate::state::{parse_state_vec, LoadedState, PersistedState, StateError};
 
+mod spare_file;
+pub use spare_file::SPARE_FOLDER;
+
 /// A file being written that hands what it has to the disk every few megabytes, so the disk works while the
 /// rest is still being serialized and the final fsync has less left to wait for (Linux `sync_file_range`;
 /// elsewhere a plain file).
@@ -65,6 +68,11 @@ impl EarlyWriteback {
     #[cfg(not(target_os = "linux"))]
     fn start_writeback(&mut self) {
         self.pending_from = self.written;
+    }
+
+    /// The file back, with how many bytes were written to it.
+    fn into_parts(self) -> (File, u64) {
+        (self.file, self.written)
     }
 }
 
@@ -298,27 +306,43 @@ impl FileStore {
         &self.path
     }
 
-    /// Replaces the record with what `fill` writes, atomically: the content goes to a fresh temporary file in
-    /// the same folder (created if missing), is fdatasynced and renamed over the record; then, on a background
-    /// thread, the folder is fsynced so the rename itself survives a power cut. On any error the temporary file is
-    /// removed and the old record is untouched. `fill` gets the raw file; buffer inside it
+    /// Replaces the record with what `fill` writes, atomically: the content goes to the record's spare (its
+    /// previous file, see `spare_file.rs`) when that can be used, else to a fresh temporary file in the same
+    /// folder (created if missing); it is fdatasynced, then swapped with or renamed over the record. Then, on a
+    /// background thread, the folders are fsynced so the rename itself survives a power cut. On any error the
+    /// old record is untouched (and the temporary file removed). `fill` gets the raw file; buffer inside it
     /// ([`crate::state::write_state`] does).
     pub fn write_with<F>(&self, fill: F) -> io::Result<()>
     where
         F: FnOnce(&mut EarlyWriteback) -> io::Result<()>,
     {
         fs::create_dir_all(&self.dir)?;
+        let spare = self.spare_path();
+        if let Some(claimed) = spare_file::claim(&self.dir, &spare) {
+            return self.write_over_spare(claimed, spare, fill);
+        }
         let (temp_path, file) = self.create_temp_file()?;
         let mut file = EarlyWriteback::new(file);
         let written = fill(&mut file).and_then(|()| file.file.sync_data());
         drop(file);
-        // The record being replaced is held open across the rename, so the rename does not free its blocks
-        // (for a big state, milliseconds of the kernel's time); closing it later, on another thread, does. It
-        // has no name by then: nothing is left behind for anyone to see.
-        let replaced = File::open(&self.path).ok();
-        let renamed = written.and_then(|()| fs::rename(&temp_path, &self.path));
-        if let Err(error) = renamed {
+        if let Err(error) = written {
+            let _ = fs::remove_file(&temp_path);
+            return Err(error);
+        }
+        // The record being replaced becomes the spare when it can; otherwise it is held open across the rename,
+        // so the rename does not free its blocks (for a big state, milliseconds of the kernel's time); closing it
+        // later, on another thread, does. It has no name by then: nothing is left behind for anyone to see.
+        let kept = spare_file::keep_replaced(&self.dir, &self.path, &spare);
+        let replaced = if kept {
+            None
+        } else {
+            File::open(&self.path).ok()
+        };
+        if let Err(error) = fs::rename(&temp_path, &self.path) {
             drop(replaced);
+            if kept {
+                let _ = spare_file::discard(&spare);
+            }
             let _ = fs::remove_file(&temp_path);
             return Err(error);
         }
@@ -326,11 +350,50 @@ impl FileStore {
         in_background(Box::new(move || {
             drop(replaced);
             let _ = sync_dir(&store.dir);
+            if kept {
+                spare_file::settle(&store.dir, &spare);
+            }
             // Leftovers of a writer that was killed would otherwise sit beside the record, where Crawlee's store
             // listing trips over them.
             let _ = store.remove_stale_temp_files(STALE_TEMP_AGE);
         }));
         Ok(())
+    }
+
+    /// [`FileStore::write_with`] over the claimed spare: written from the start, cut to length, fdatasynced and
+    /// swapped in. An error before the swap leaves the record as it was (the spare is private to its writer).
+    fn write_over_spare<F>(
+        &self,
+        claimed: spare_file::Claimed,
+        spare: PathBuf,
+        fill: F,
+    ) -> io::Result<()>
+    where
+        F: FnOnce(&mut EarlyWriteback) -> io::Result<()>,
+    {
+        let spare_file::Claimed { file, path } = claimed;
+        let mut out = EarlyWriteback::new(file);
+        fill(&mut out)?;
+        let (file, length) = out.into_parts();
+        file.set_len(length)?;
+        file.sync_data()?;
+        spare_file::swap_into_place(spare_file::Claimed { file, path }, &self.path)?;
+        let store = self.clone();
+        in_background(Box::new(move || {
+            spare_file::settle(&store.dir, &spare);
+            let _ = store.remove_stale_temp_files(STALE_TEMP_AGE);
+        }));
+        Ok(())
+    }
+
+    /// Where the record's spare lives.
+    fn spare_path(&self) -> PathBuf {
+        spare_file::spare_path(&self.dir, self.file_name())
+    }
+
+    /// Deletes the record's spare (unless another writer holds it), and the spare folder once empty.
+    pub fn discard_spare(&self) -> io::Result<()> {
+        spare_file::discard(&self.spare_path())
     }
 
     /// [`FileStore::write_with`] of `bytes`.
@@ -449,6 +512,9 @@ impl FileStore {
     pub fn read_state(&self, now_ms: f64) -> io::Result<ReadOutcome> {
         // Leftovers are harmless to correctness, but Crawlee lists them as records, so they are not kept forever.
         let _ = self.remove_stale_temp_files(STALE_TEMP_AGE);
+        // A spare left by a process that ended without a teardown is a full copy of a state: not kept past the
+        // next open.
+        let _ = self.discard_spare();
         let Some(bytes) = self.read_bytes()? else {
             return Ok(ReadOutcome::Missing);
         };
@@ -508,10 +574,11 @@ impl FileStore {
         ))
     }
 
-    /// Deletes the record (Crawlee's `resetStore`, i.e. `setValue(key, null)`), and its per-record metadata file
-    /// `<key>.__metadata__.json` that Crawlee writes in debug mode; nothing else in the folder is touched.
-    /// Returns whether the record existed.
+    /// Deletes the record (Crawlee's `resetStore`, i.e. `setValue(key, null)`), its spare, and its per-record
+    /// metadata file `<key>.__metadata__.json` that Crawlee writes in debug mode; nothing else in the folder is
+    /// touched. Returns whether the record existed.
     pub fn remove(&self) -> io::Result<bool> {
+        self.discard_spare()?;
         let existed = match fs::remove_file(&self.path) {
             Ok(()) => true,
             Err(error) if error.kind() == io::ErrorKind::NotFound => false,

@@ -446,3 +446,205 @@ fn killed_writers_always_leave_a_complete_file() {
         "50 kills: {leftovers} left a half-written temporary file; sequence reached {persisted}"
     );
 }
+
+/// Writes go over the record's previous file (its spare) when nobody else can be using it.
+#[cfg(target_os = "linux")]
+mod spare {
+    use super::*;
+    use session_pool_core::file_store::SPARE_FOLDER;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::MetadataExt;
+
+    fn spare_of(store: &FileStore) -> PathBuf {
+        store
+            .dir()
+            .join(SPARE_FOLDER)
+            .join(format!("{KEY}.json.spare"))
+    }
+
+    fn content(i: usize) -> Vec<u8> {
+        // Lengths go up and down by more than a page, so the spare is both grown and cut.
+        format!(
+            "{{\"write\": {i}, \"pad\": \"{}\"}}",
+            "x".repeat(if i.is_multiple_of(2) { 9000 } else { 300 })
+        )
+        .into_bytes()
+    }
+
+    fn write(store: &FileStore, i: usize) {
+        store.write_bytes(&content(i)).expect("write");
+        // The spare is settled (its folder fsynced) on the background thread.
+        wait_for_background_work();
+    }
+
+    fn ino(path: &Path) -> u64 {
+        fs::metadata(path).expect("file").ino()
+    }
+
+    #[test]
+    fn successive_writes_read_back_exactly_and_alternate_two_files() {
+        let tmp = TempDir::new("spare-alternate");
+        let store = FileStore::open(tmp.storage(), Some("alt"), KEY).expect("store");
+        let mut inodes = Vec::new();
+        for i in 0..8 {
+            write(&store, i);
+            assert_eq!(
+                fs::read(store.path()).expect("record"),
+                content(i),
+                "write {i}"
+            );
+            inodes.push(ino(store.path()));
+        }
+        for i in 3..8 {
+            assert_eq!(
+                inodes[i],
+                inodes[i - 2],
+                "write {i} went over the file of write {}",
+                i - 2
+            );
+            assert_ne!(inodes[i], inodes[i - 1]);
+        }
+        assert_eq!(
+            listing(store.dir()),
+            [SPARE_FOLDER.to_owned(), format!("{KEY}.json")]
+        );
+        store.discard_spare().expect("discard");
+        assert_eq!(listing(store.dir()), [format!("{KEY}.json")]);
+    }
+
+    #[test]
+    fn a_failed_write_over_the_spare_leaves_the_record() {
+        let tmp = TempDir::new("spare-failed");
+        let store = FileStore::open(tmp.storage(), Some("failed"), KEY).expect("store");
+        for i in 0..3 {
+            write(&store, i);
+        }
+        assert!(spare_of(&store).exists());
+        let result = store.write_with(|file| {
+            use std::io::Write;
+            file.write_all(b"{\"half\": ")?;
+            Err(std::io::Error::other("serializer gave up"))
+        });
+        assert!(result.is_err());
+        assert_eq!(fs::read(store.path()).expect("record"), content(2));
+        write(&store, 3);
+        assert_eq!(fs::read(store.path()).expect("record"), content(3));
+    }
+
+    #[test]
+    fn files_with_other_links_are_never_written_over() {
+        let tmp = TempDir::new("spare-links");
+        let store = FileStore::open(tmp.storage(), Some("links"), KEY).expect("store");
+        write(&store, 0);
+        // A link to the record: that file is not kept as a spare.
+        let outside = tmp.path().join("outside.json");
+        fs::hard_link(store.path(), &outside).expect("link");
+        for i in 1..4 {
+            write(&store, i);
+        }
+        assert_eq!(fs::read(&outside).expect("outside"), content(0));
+        // A link to the spare: not claimed, and the next write makes a new file.
+        let to_spare = tmp.path().join("to_spare.json");
+        fs::hard_link(spare_of(&store), &to_spare).expect("link");
+        let held = fs::read(&to_spare).expect("spare");
+        for i in 4..7 {
+            write(&store, i);
+            assert_eq!(fs::read(store.path()).expect("record"), content(i));
+        }
+        assert_eq!(fs::read(&to_spare).expect("linked"), held);
+    }
+
+    #[test]
+    fn a_symlink_in_the_spare_place_is_not_followed() {
+        let tmp = TempDir::new("spare-symlink");
+        let store = FileStore::open(tmp.storage(), Some("sym"), KEY).expect("store");
+        write(&store, 0);
+        let victim = tmp.path().join("victim.txt");
+        fs::write(&victim, b"keep me").expect("victim");
+        fs::create_dir_all(store.dir().join(SPARE_FOLDER)).expect("folder");
+        std::os::unix::fs::symlink(&victim, spare_of(&store)).expect("symlink");
+        for i in 1..4 {
+            write(&store, i);
+            assert_eq!(fs::read(store.path()).expect("record"), content(i));
+        }
+        assert_eq!(fs::read(&victim).expect("victim"), b"keep me");
+        // Dangling: nothing is created where it points; discarding removes the link, not its target.
+        let nowhere = tmp.path().join("nowhere.txt");
+        fs::remove_file(spare_of(&store)).expect("unlink");
+        std::os::unix::fs::symlink(&nowhere, spare_of(&store)).expect("symlink");
+        write(&store, 4);
+        assert!(!nowhere.exists());
+        store.discard_spare().expect("discard");
+        assert!(fs::symlink_metadata(spare_of(&store)).is_err());
+        assert_eq!(fs::read(&victim).expect("victim"), b"keep me");
+    }
+
+    #[test]
+    fn a_spare_locked_by_another_writer_is_neither_written_nor_deleted() {
+        let tmp = TempDir::new("spare-locked");
+        let store = FileStore::open(tmp.storage(), Some("locked"), KEY).expect("store");
+        for i in 0..3 {
+            write(&store, i);
+        }
+        let spare = spare_of(&store);
+        let before = fs::read(&spare).expect("spare");
+        let spare_ino = ino(&spare);
+        let other_writer = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&spare)
+            .expect("open");
+        // SAFETY: flock on a descriptor this test owns.
+        assert_eq!(
+            unsafe { libc::flock(other_writer.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+            0
+        );
+        for i in 3..6 {
+            write(&store, i);
+            assert_eq!(fs::read(store.path()).expect("record"), content(i));
+        }
+        assert_eq!(ino(&spare), spare_ino);
+        assert_eq!(fs::read(&spare).expect("spare"), before);
+        store.discard_spare().expect("discard");
+        assert!(spare.exists(), "a held spare is not deleted");
+        drop(other_writer);
+        store.discard_spare().expect("discard");
+        assert!(!spare.exists());
+    }
+
+    #[test]
+    fn read_and_remove_take_the_spare_and_its_folder_but_not_another_record_spare() {
+        let tmp = TempDir::new("spare-cleanup");
+        let store = FileStore::open(tmp.storage(), Some("clean"), KEY).expect("store");
+        let other = FileStore::open(tmp.storage(), Some("clean"), "OTHER").expect("store");
+        for i in 0..3 {
+            write(&store, i);
+        }
+        assert!(spare_of(&store).exists());
+        let _ = store.read_bytes().expect("read");
+        assert!(matches!(
+            store.read_state(0.0),
+            Ok(ReadOutcome::MovedAside { .. })
+        ));
+        assert!(
+            !store.dir().join(SPARE_FOLDER).exists(),
+            "an open of the record takes the spare"
+        );
+        for i in 0..3 {
+            write(&store, i);
+            other.write_bytes(&content(i)).expect("other");
+        }
+        wait_for_background_work();
+        assert_eq!(
+            listing(&store.dir().join(SPARE_FOLDER)),
+            ["OTHER.json.spare".to_owned(), format!("{KEY}.json.spare")]
+        );
+        assert!(store.remove().expect("remove"));
+        assert_eq!(
+            listing(&store.dir().join(SPARE_FOLDER)),
+            ["OTHER.json.spare".to_owned()]
+        );
+        other.discard_spare().expect("discard");
+        assert!(!store.dir().join(SPARE_FOLDER).exists());
+    }
+}
