@@ -5,11 +5,13 @@
 //! finds records by listing that folder, and needs no `__metadata__.json` (it writes one only in debug mode),
 //! so a file written here is read back by Crawlee and the other way round.
 //!
-//! Crash safety: the new content goes to a temporary file in the same folder, is fdatasynced and renamed over the
-//! record, so a process killed at any moment leaves the old or the new complete file. The folder is then fsynced
-//! (so the rename also survives a power cut) on a background thread, after the write has returned: until that
-//! ends a power cut may bring back the old record, which is as valid. The data goes to the disk while it is being
-//! written (early writeback), and the replaced record is closed on that background thread too, so neither the
+//! Crash safety: the new content goes to a file that nobody else can see or have open (the record's previous
+//! file, kept as a spare in a hidden folder of the store, see `spare_file.rs`; else a fresh temporary file in
+//! the same folder), is fdatasynced and then swapped with or renamed over the record, so a process killed at
+//! any moment leaves the old or the new complete file. The folders are then fsynced (so the rename also
+//! survives a power cut) on a background thread, after the write has returned: until that ends a power cut may
+//! bring back the old record, which is as valid. The data goes to the disk while it is being written (early
+//! writeback), and a replaced record that is not kept is closed on that background thread too, so neither the
 //! final sync nor freeing the old file's blocks is much of a write's time.
 
 use std::fmt;
@@ -351,7 +353,7 @@ impl FileStore {
             drop(replaced);
             let _ = sync_dir(&store.dir);
             if kept {
-                spare_file::settle(&store.dir, &spare);
+                spare_file::settle(&spare);
             }
             // Leftovers of a writer that was killed would otherwise sit beside the record, where Crawlee's store
             // listing trips over them.
@@ -380,7 +382,8 @@ impl FileStore {
         spare_file::swap_into_place(spare_file::Claimed { file, path }, &self.path)?;
         let store = self.clone();
         in_background(Box::new(move || {
-            spare_file::settle(&store.dir, &spare);
+            let _ = sync_dir(&store.dir);
+            spare_file::settle(&spare);
             let _ = store.remove_stale_temp_files(STALE_TEMP_AGE);
         }));
         Ok(())
@@ -578,7 +581,8 @@ impl FileStore {
     /// metadata file `<key>.__metadata__.json` that Crawlee writes in debug mode; nothing else in the folder is
     /// touched. Returns whether the record existed.
     pub fn remove(&self) -> io::Result<bool> {
-        self.discard_spare()?;
+        // Best effort: a spare someone else's process left (say, root's folder) must not keep the record.
+        let _ = self.discard_spare();
         let existed = match fs::remove_file(&self.path) {
             Ok(()) => true,
             Err(error) if error.kind() == io::ErrorKind::NotFound => false,
