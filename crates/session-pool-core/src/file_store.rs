@@ -348,12 +348,14 @@ impl FileStore {
             let _ = fs::remove_file(&temp_path);
             return Err(error);
         }
+        let held = if kept { spare_file::hold(&spare) } else { None };
         let store = self.clone();
         in_background(Box::new(move || {
             drop(replaced);
-            let _ = sync_dir(&store.dir);
             if kept {
-                spare_file::settle(&spare);
+                spare_file::settle(&store.dir, &spare, held);
+            } else {
+                let _ = sync_dir(&store.dir);
             }
             // Leftovers of a writer that was killed would otherwise sit beside the record, where Crawlee's store
             // listing trips over them.
@@ -380,10 +382,10 @@ impl FileStore {
         file.set_len(length)?;
         file.sync_data()?;
         spare_file::swap_into_place(spare_file::Claimed { file, path }, &self.path)?;
+        let held = spare_file::hold(&spare);
         let store = self.clone();
         in_background(Box::new(move || {
-            let _ = sync_dir(&store.dir);
-            spare_file::settle(&spare);
+            spare_file::settle(&store.dir, &spare, held);
             let _ = store.remove_stale_temp_files(STALE_TEMP_AGE);
         }));
         Ok(())

@@ -508,6 +508,14 @@ mod spare {
             listing(store.dir()),
             [SPARE_FOLDER.to_owned(), format!("{KEY}.json")]
         );
+        // Between writes the spare stays locked by its writer, so no other writer can move it meanwhile.
+        let other = fs::File::open(spare_of(&store)).expect("spare");
+        // SAFETY: flock on a descriptor this test owns.
+        assert_ne!(
+            unsafe { libc::flock(other.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+            0
+        );
+        drop(other);
         store.discard_spare().expect("discard");
         assert_eq!(listing(store.dir()), [format!("{KEY}.json")]);
     }
@@ -583,10 +591,11 @@ mod spare {
     fn a_spare_locked_by_another_writer_is_neither_written_nor_deleted() {
         let tmp = TempDir::new("spare-locked");
         let store = FileStore::open(tmp.storage(), Some("locked"), KEY).expect("store");
-        for i in 0..3 {
-            write(&store, i);
-        }
+        write(&store, 0);
+        // A spare some other writer (another process, say) made and holds locked.
         let spare = spare_of(&store);
+        fs::create_dir_all(spare.parent().expect("folder")).expect("folder");
+        fs::write(&spare, content(99)).expect("spare");
         let before = fs::read(&spare).expect("spare");
         let spare_ino = ino(&spare);
         let other_writer = fs::OpenOptions::new()
