@@ -176,13 +176,18 @@ class Persistence {
     }
   }
 
+  /** Runs `work` after everything queued before it on this pool's store (writes, the spare's removal). */
+  enqueue(work) {
+    const run = this.chain.then(work)
+    this.chain = run.catch(() => {})
+    return run
+  }
+
   /** Persists now (after any persist already under way); never rejects for a storage failure. */
   persist(options) {
     if (!this.opened) return Promise.reject(new Error('SessionPool is not initialized.'))
     if (!this.isEnabled(options)) return Promise.resolve()
-    const run = this.chain.then(() => this.writeOnce())
-    this.chain = run.catch(() => {})
-    return run
+    return this.enqueue(() => this.writeOnce())
   }
 
   async writeOnce() {
@@ -231,10 +236,8 @@ class Persistence {
   async discardSpare() {
     if (this.keyValueStore || !this.wroteFile) return
     this.wroteFile = false
-    const run = this.chain.then(() => this.pool._discardSpareFile(this.storageDir, this.storeId, this.key))
-    this.chain = run.catch(() => {})
     try {
-      await run
+      await this.enqueue(() => this.pool._discardSpareFile(this.storageDir, this.storeId, this.key))
     } catch (err) {
       this.log.warning(`Failed to remove the spare file of ${this.path}`, { error: String(err) })
     }

@@ -55,6 +55,14 @@ pub struct Claimed {
     pub(super) path: PathBuf,
 }
 
+/// Removes the file at `path`; a name already gone is no error.
+fn remove_if_there(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(target_os = "linux")]
 pub use linux::{claim, discard, hold, keep_replaced, settle, swap_into_place};
 
@@ -122,6 +130,23 @@ mod linux {
         unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
     }
 
+    /// Opens the spare for writing and locks it: `None` unless it is a regular file of one link that no other
+    /// writer holds and that its name still leads to once locked.
+    fn open_locked(spare: &Path) -> Option<File> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(flags())
+            .open(spare)
+            .ok()?;
+        let meta = file.metadata().ok()?;
+        let usable = meta.file_type().is_file()
+            && meta.nlink() == 1
+            && lock_exclusive(&file)
+            && still_named(spare, &meta);
+        usable.then_some(file)
+    }
+
     /// Takes a write lease: granted only when no other descriptor has the file open.
     fn take_lease(file: &File) -> bool {
         let fd = file.as_raw_fd();
@@ -178,17 +203,8 @@ mod linux {
                 (held.file, held.settled.load(Ordering::Acquire))
             }
             None => {
-                let file = OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .custom_flags(flags())
-                    .open(spare)
-                    .ok()?;
-                let meta = file.metadata().ok()?;
-                if !meta.file_type().is_file() || meta.nlink() != 1 {
-                    return None;
-                }
-                if !lock_exclusive(&file) || !still_named(spare, &meta) || !take_lease(&file) {
+                let file = open_locked(spare)?;
+                if !take_lease(&file) {
                     return None;
                 }
                 (file, false)
@@ -208,20 +224,7 @@ mod linux {
     /// file and keeps it, so no other writer can move it before this process writes over it. Returns the flag
     /// that [`settle`] sets; `None` when it cannot be held (then the next claim fsyncs the folders itself).
     pub fn hold(spare: &Path) -> Option<Arc<AtomicBool>> {
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .custom_flags(flags())
-            .open(spare)
-            .ok()?;
-        let meta = file.metadata().ok()?;
-        if !meta.file_type().is_file()
-            || meta.nlink() != 1
-            || !lock_exclusive(&file)
-            || !still_named(spare, &meta)
-        {
-            return None;
-        }
+        let file = open_locked(spare)?;
         let settled = Arc::new(AtomicBool::new(false));
         let mut list = held_list();
         list.retain(|held| held.path != spare);
@@ -348,13 +351,6 @@ mod linux {
         }
         Ok(())
     }
-
-    fn remove_if_there(path: &Path) -> io::Result<()> {
-        match fs::remove_file(path) {
-            Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
-            _ => Ok(()),
-        }
-    }
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -386,11 +382,7 @@ mod elsewhere {
     }
 
     pub fn discard(spare: &Path) -> io::Result<()> {
-        drop(take_held(spare));
-        match fs::remove_file(spare) {
-            Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
-            _ => Ok(()),
-        }
+        remove_if_there(spare)
     }
 }
 
@@ -411,17 +403,26 @@ mod tests {
         dir
     }
 
+    /// A record `K.json` in `dir` replaced once by a fresh file, its old file kept as the spare (`between` runs
+    /// after the link, before the rename); returns the spare's path.
+    fn replaced_once(dir: &Path, between: impl FnOnce(&Path)) -> PathBuf {
+        let record = dir.join("K.json");
+        let spare = spare_path(dir, "K.json");
+        fs::write(&record, b"old").expect("record");
+        assert!(keep_replaced(dir, &record, &spare));
+        between(&spare);
+        fs::write(dir.join("new"), b"new").expect("new");
+        fs::rename(dir.join("new"), &record).expect("rename over");
+        spare
+    }
+
     #[test]
     fn a_kept_record_is_claimed_and_discarded_with_its_folder() {
         let dir = temp_dir("keep-claim");
-        let record = dir.join("K.json");
-        let spare = spare_path(&dir, "K.json");
-        fs::write(&record, b"old").expect("record");
-        assert!(keep_replaced(&dir, &record, &spare));
-        // Still the record's second name: not claimable until the record's name moves on.
-        assert!(claim(&dir, &spare).is_none());
-        fs::write(dir.join("new"), b"new").expect("new");
-        fs::rename(dir.join("new"), &record).expect("rename over");
+        let spare = replaced_once(&dir, |spare| {
+            // Still the record's second name: not claimable until the record's name moves on.
+            assert!(claim(&dir, spare).is_none());
+        });
         settle(&dir, &spare, None);
         drop(claim(&dir, &spare).expect("claimable"));
         discard(&spare).expect("discard");
@@ -454,12 +455,7 @@ mod tests {
     #[test]
     fn a_spare_open_elsewhere_is_not_claimed() {
         let dir = temp_dir("busy");
-        let record = dir.join("K.json");
-        let spare = spare_path(&dir, "K.json");
-        fs::write(&record, b"old").expect("record");
-        assert!(keep_replaced(&dir, &record, &spare));
-        fs::write(dir.join("new"), b"new").expect("new");
-        fs::rename(dir.join("new"), &record).expect("rename over");
+        let spare = replaced_once(&dir, |_| {});
         let reader = File::open(&spare).expect("a reader");
         assert!(claim(&dir, &spare).is_none(), "a reader holds it");
         drop(reader);
